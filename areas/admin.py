@@ -1,0 +1,93 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from commitments.models import Commitment
+
+from .models import Agency, Objective, Official, ThematicAxis, WorkArea
+from .resources import (
+    AgencyResource,
+    ObjectiveResource,
+    OfficialResource,
+    ThematicAxisResource,
+    WorkAreaResource,
+)
+
+
+class PlanAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Curators' admin for a piece of the plan: import/export and its history."""
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    fields = ("order", "text")
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ("reference", "order", "parent", "text", "due_date", "due_label")
+    ordering = ("reference_key",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            area_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Commitment.objects.filter(area_id=area_id, parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ThematicAxis)
+class ThematicAxisAdmin(PlanAdmin):
+    resource_classes = [ThematicAxisResource]
+    list_display = ("number", "name")
+    search_fields = ("name",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(PlanAdmin):
+    resource_classes = [AgencyResource]
+    list_display = ("acronym", "name", "note")
+    search_fields = ("acronym", "name")
+
+
+@admin.register(Official)
+class OfficialAdmin(PlanAdmin):
+    resource_classes = [OfficialResource]
+    list_display = ("name", "title", "agency")
+    list_filter = ("agency",)
+    list_select_related = ("agency",)
+    search_fields = ("name", "title", "agency__acronym")
+
+
+@admin.register(WorkArea)
+class WorkAreaAdmin(PlanAdmin):
+    resource_classes = [WorkAreaResource]
+    list_display = ("number", "name", "axis", "agency_list")
+    list_display_links = ("number", "name")
+    list_filter = ("axis", "agencies")
+    list_select_related = ("axis",)
+    search_fields = ("name", "axis_rationale", "responsible_as_written")
+    filter_horizontal = ("agencies", "officials")
+    inlines = [ObjectiveInline, CommitmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("agencies")
+
+    @admin.display(description=_("responsible agencies"))
+    def agency_list(self, area):
+        return ", ".join(agency.acronym for agency in area.agencies.all())
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(PlanAdmin):
+    resource_classes = [ObjectiveResource]
+    list_display = ("area", "order", "text")
+    list_filter = ("area",)
+    list_select_related = ("area",)
+    search_fields = ("text",)

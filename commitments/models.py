@@ -1,0 +1,357 @@
+"""What is tracked: commitments, member states and their progress reports."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from areas.models import WorkArea
+
+
+class Status(models.TextChoices):
+    """The one vocabulary of progress. Each status owns a range of percentages."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+
+    @property
+    def percentage_range(self):
+        return STATUS_PERCENTAGES[self][:2]
+
+    @property
+    def default_percentage(self):
+        return STATUS_PERCENTAGES[self][2]
+
+
+# status: (lowest, highest, default) percentage
+STATUS_PERCENTAGES = {
+    Status.NOT_STARTED: (0, 0, 0),
+    Status.IN_PROGRESS: (1, 99, 50),
+    Status.COMPLETED: (100, 100, 100),
+    Status.SUSPENDED: (0, 99, 0),
+}
+
+
+def _percentage_matches_status():
+    condition = models.Q()
+    for status, (low, high, _default) in STATUS_PERCENTAGES.items():
+        condition |= models.Q(status=status, percentage__gte=low, percentage__lte=high)
+    return condition
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    PUBLISHED = "published", _("Published")
+
+
+AWAITING_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
+EDITABLE_BY_OFFICIAL = (ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+class MemberStateManager(models.Manager):
+    def get_by_natural_key(self, iso_code):
+        return self.get(iso_code=iso_code)
+
+
+class MemberState(models.Model):
+    """One of CELAC's 33 member states."""
+
+    iso_code = models.CharField(_("ISO code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    objects = MemberStateManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member state")
+        verbose_name_plural = _("member states")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.iso_code,)
+
+    def get_absolute_url(self):
+        return reverse("commitments:state", args=[self.iso_code])
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def reportable(self):
+        """Commitments a state reports on: those without children."""
+        return self.filter(children__isnull=True)
+
+    def in_plan_order(self):
+        return self.select_related("area", "parent").order_by("area__number", "reference_key")
+
+
+class CommitmentManager(models.Manager.from_queryset(CommitmentQuerySet)):
+    def get_by_natural_key(self, reference):
+        return self.get(reference=reference)
+
+
+class Commitment(models.Model):
+    """A strategy of the plan: one concrete commitment whose progress is tracked."""
+
+    area = models.ForeignKey(
+        WorkArea, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("work area")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent commitment"),
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=20,
+        unique=True,
+        help_text=_("Area, position and sub-position, e.g. 13.1.2."),
+    )
+    # Zero-padded copy of the reference so that 2.10 sorts after 2.9.
+    reference_key = models.CharField(max_length=40, editable=False, db_index=True)
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_label = models.CharField(_("deadline, as the source words it"), max_length=200, blank=True)
+
+    objects = CommitmentManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reference_key"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self):
+        return f"{self.reference} {self.text[:80]}"
+
+    def natural_key(self):
+        return (self.reference,)
+
+    natural_key.dependencies = ["areas.workarea"]
+
+    def save(self, *args, **kwargs):
+        self.reference_key = self.sort_key(self.reference)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def sort_key(reference):
+        return ".".join(part.zfill(3) for part in reference.split("."))
+
+    def get_absolute_url(self):
+        return reverse("commitments:detail", args=[self.reference])
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def awaiting_review(self):
+        return self.filter(review_state__in=AWAITING_REVIEW)
+
+    def for_state(self, member_state):
+        return self.filter(member_state=member_state)
+
+
+class ProgressReport(models.Model):
+    """A member state's account of its progress on one commitment."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("commitment")
+    )
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("member state"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    percentage = models.PositiveSmallIntegerField(_("percentage"))
+    narrative = models.TextField(_("narrative"), blank=True)
+    reported_on = models.DateField(_("reporting date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    review_state = models.CharField(
+        _("review state"), max_length=20, choices=ReviewState, default=ReviewState.DRAFT
+    )
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    # Bumped on every save: a form carrying an older version lost a race.
+    version = models.PositiveIntegerField(default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        permissions = [("review_progressreport", _("Can publish or return progress reports"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percentage__gte=0, percentage__lte=100),
+                name="report_percentage_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=_percentage_matches_status(), name="report_percentage_within_status"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(review_state=ReviewState.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="report_published_has_date",
+            ),
+        ]
+        indexes = [
+            # The public timeline of one commitment × state: published, newest first.
+            models.Index(
+                fields=["commitment", "member_state", "review_state", "-published_at"],
+                name="report_timeline_idx",
+            ),
+            # The curators' review queue, oldest submission first.
+            models.Index(fields=["review_state", "submitted_at"], name="report_queue_idx"),
+            # "Latest published reports" on the dashboard.
+            models.Index(fields=["review_state", "-published_at"], name="report_latest_idx"),
+            # An official's drafts and returned reports.
+            models.Index(fields=["member_state", "review_state"], name="report_workspace_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.reference} · {self.member_state.iso_code} · {self.reported_on}"
+
+    def get_absolute_url(self):
+        return reverse("commitments:report", args=[self.pk])
+
+    @property
+    def is_published(self):
+        return self.review_state == ReviewState.PUBLISHED
+
+    @property
+    def is_editable(self):
+        return self.review_state in EDITABLE_BY_OFFICIAL
+
+
+def evidence_upload_to(instance, filename):
+    return f"evidence/{instance.report.member_state.iso_code}/{instance.report_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A link or an uploaded file that backs a report."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=300)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(url="") & ~models.Q(file=""))
+                | (~models.Q(url="") & models.Q(file="")),
+                name="evidence_link_xor_file",
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.url or self.file.name
+
+    @property
+    def is_file(self):
+        return bool(self.file)
+
+
+class CurrentProgressQuerySet(models.QuerySet):
+    def for_dashboard(self):
+        """Every commitment × state current state, one query, no report history read."""
+        return self.values(
+            "commitment_id", "member_state_id", "status", "percentage", "reported_on"
+        )
+
+
+class CurrentProgress(models.Model):
+    """The current state of one commitment for one member state.
+
+    Derived, never edited: it is the latest published report, written when a report is
+    published (see commitments.services.reports) and rebuildable from the reports with
+    ``python manage.py rebuild_progress``. It keeps the public pages' cost independent of
+    how many reports history holds.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="current", verbose_name=_("commitment")
+    )
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.CASCADE,
+        related_name="current",
+        verbose_name=_("member state"),
+    )
+    report = models.OneToOneField(
+        ProgressReport, on_delete=models.CASCADE, related_name="+", verbose_name=_("report")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    percentage = models.PositiveSmallIntegerField(_("percentage"))
+    reported_on = models.DateField(_("reporting date"))
+    published_at = models.DateTimeField(_("published at"))
+
+    objects = CurrentProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("current progress")
+        verbose_name_plural = _("current progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "member_state"], name="one_current_state_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percentage__gte=0, percentage__lte=100),
+                name="current_percentage_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment_id} · {self.member_state_id}: {self.percentage} %"

@@ -1,0 +1,60 @@
+"""The portal's actors, built by hand: anonymous, officials of México and Argentina, a curator."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts.models import CURATORS_GROUP, OFFICIALS_GROUP, OfficialProfile
+from commitments.models import MemberState
+
+PASSWORD = "una-clave-de-prueba-larga"
+
+
+@pytest.fixture
+def plan(db):
+    """The PPT 2020 plan and the 33 member states, as `make run` loads them."""
+    call_command("loaddata", "ppt2020", verbosity=0)
+
+
+def make_official(iso_code, username):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD
+    )
+    user.groups.add(Group.objects.get(name=OFFICIALS_GROUP))
+    OfficialProfile.objects.create(
+        user=user, member_state=MemberState.objects.get(iso_code=iso_code)
+    )
+    return user
+
+
+@pytest.fixture
+def official_mx(plan):
+    return make_official("MX", "oficial-mx")
+
+
+@pytest.fixture
+def official_ar(plan):
+    return make_official("AR", "oficial-ar")
+
+
+@pytest.fixture
+def curator(plan):
+    user = get_user_model().objects.create_user(
+        username="curadora", email="curadora@example.org", password=PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=CURATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def client_of(client):
+    """`client_of(user)`: a test client logged in as that user (None: anonymous)."""
+
+    def _client_of(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client_of

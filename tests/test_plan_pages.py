@@ -1,0 +1,76 @@
+"""The first public pages: the 14 areas, an area, an agency, the health check."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_fourteen_areas_with_axis_and_agencies(client, plan):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('class="area-number"') == 14
+    assert "Cooperación aeroespacial y aeronáutica" in page
+    assert "Acción Turística Común" in page
+    assert "Gestión integral de riesgo de desastres" in page  # axis 3
+    assert 'href="/agencies/SEMARNAT/"' in page
+    assert '<html lang="es">' in page
+
+
+def test_home_speaks_the_visitors_language_but_keeps_the_plan_in_spanish(client, plan):
+    response = client.get("/", headers={"accept-language": "en"})
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "The 14 work areas" in page
+    assert '<span lang="es">Compras consolidadas en común</span>' in page
+
+
+def test_area_page_shows_objectives_nested_commitments_and_officials(client, plan):
+    response = client.get(reverse("areas:detail", args=[13]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Gestión sustentable de los recursos oceánicos" in page
+    assert "Celebrar un foro regional sobre economía oceánica sostenible" in page
+    # The forum's three working axes are nested under it.
+    nested = page.split("Celebrar un foro regional", 1)[1]
+    assert nested.index("<ul>") < nested.index("Promoción de las industrias sostenibles")
+    assert "Martha Delgado" in page
+    assert "SEMARNAT" in page
+
+
+def test_area_page_for_a_number_outside_the_plan_is_404(client, plan):
+    assert client.get("/areas/15/").status_code == 404
+
+
+def test_area_page_runs_a_fixed_number_of_queries(client, plan, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get(reverse("areas:detail", args=[6]))
+
+
+def test_agency_page_lists_its_areas(client, plan):
+    response = client.get(reverse("areas:agency", args=["SRE"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Secretaría de Relaciones Exteriores" in page
+    assert "Agenda AGONU" in page
+    assert client.get("/agencies/NOPE/").status_code == 404
+
+
+def test_healthz_answers_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "up"
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, db):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
