@@ -1,5 +1,7 @@
 """The portal's actors, built by hand: anonymous, officials of México and Argentina, a curator."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -7,6 +9,9 @@ from django.core.management import call_command
 
 from accounts.models import CURATORS_GROUP, OFFICIALS_GROUP, OfficialProfile
 from commitments.models import MemberState
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "una-clave-de-prueba-larga"
 
@@ -58,3 +63,31 @@ def client_of(client):
         return client
 
     return _client_of
+
+
+# Real-browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def live_plan(live_server, transactional_db):
+    """The plan loaded into the live server's database."""
+    call_command("loaddata", "ppt2020", verbosity=0)
+    return live_server
