@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/celac_ppt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check-migrations messages test-sqlite test-postgres browser-deps clean
+.PHONY: install run test lint check-migrations messages js-deps test-sqlite test-postgres browser-deps clean audit security-figures serve-prod
 
 install: $(STAMP)
 
@@ -40,16 +40,52 @@ lint: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install messages
+# axe-core for the accessibility tests, at the exact version package-lock.json pins.
+AXE := node_modules/axe-core/axe.min.js
+js-deps: $(AXE)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test-sqlite: install messages js-deps
 	env -u DATABASE_URL $(BIN)/pytest -q
 
 # PostgreSQL must answer: an unreachable server fails this pass, it is never skipped.
-test-postgres: install messages
+test-postgres: install messages js-deps
 	@$(PY) -c 'import psycopg, sys; psycopg.connect("$(PG_URL)".rsplit("/", 1)[0] + "/postgres", connect_timeout=5).close()' \
 		|| { echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL test pass cannot run." >&2; exit 1; }
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
-test: install lint check-migrations messages test-sqlite test-postgres
+test: install lint check-migrations messages audit security-figures test-sqlite test-postgres
+
+# Supply chain: known vulnerabilities in the pinned packages (pip-audit, from PyPI) and
+# high-severity findings in the portal's own code (bandit).
+audit: install
+	$(PY) scripts/audit_dependencies.py
+	$(BIN)/bandit -q -r . -x ./.venv,./tests,./node_modules,./var --severity-level high
+	@echo "bandit: 0 high-severity findings"
+
+# The hardening figures, printed: Django's deployment checklist in production mode, the
+# Mozilla HTTP Observatory score and the backup drill (the same tests run in the suite).
+security-figures: install messages
+	env -u DATABASE_URL -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_DEBUG=0 ALLOWED_HOSTS=portal.example.org \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
+	env -u DATABASE_URL $(BIN)/pytest -q -s --no-header -p no:warnings \
+		tests/test_observatory.py::test_observatory_grades_every_page_a_plus \
+		tests/test_backup.py::test_backup_wipe_restore_brings_every_row_back
+
+# Production: gunicorn on $(HOST):$(PORT) with DJANGO_DEBUG=0. SECRET_KEY and ALLOWED_HOSTS
+# must be set in the environment (see the README); static files are collected for whitenoise.
+# The deployment checklist's warnings are shown (a local trial over plain HTTP has one);
+# tests/test_production_settings.py holds the production configuration to none.
+serve-prod: install messages
+	DJANGO_DEBUG=0 $(PY) manage.py check --deploy
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --no-input -v0
+	DJANGO_DEBUG=0 $(PY) manage.py ensure_plan
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=0 GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c celac_ppt/gunicorn.conf.py celac_ppt.wsgi
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles

@@ -1,31 +1,57 @@
+"""The plan seen from a work area and from a responsible agency, with progress."""
+
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404, render
 
-from commitments.models import Commitment
+from commitments.views import load_rollup, make_row
 
 from .models import Agency, WorkArea
 
 
 def area_detail(request, number):
     area = get_object_or_404(WorkArea.objects.with_plan(), number=number)
-    commitments = Commitment.objects.filter(area=area).order_by("reference_key")
+    commitments, _states, rollup = load_rollup()
+    rows = [make_row(c, rollup) for c in commitments if c.area_id == area.id]
     return render(
         request,
         "areas/area_detail.html",
-        {"area": area, "commitment_tree": _tree(commitments)},
+        {
+            "area": area,
+            "figure": rollup.area(area.id),
+            "commitment_tree": _tree(rows),
+            "download_query": urlencode({"area": area.number}),
+        },
     )
 
 
 def agency_detail(request, acronym):
-    agency = get_object_or_404(Agency, acronym=acronym)
-    areas = WorkArea.objects.with_plan().filter(agencies=agency)
-    return render(request, "areas/agency_detail.html", {"agency": agency, "areas": areas})
+    agency = get_object_or_404(Agency.objects.prefetch_related("officials"), acronym=acronym)
+    areas = list(WorkArea.objects.select_related("axis").filter(agencies=agency))
+    area_ids = {area.id for area in areas}
+    commitments, _states, rollup = load_rollup()
+    rows = [make_row(c, rollup) for c in commitments if c.area_id in area_ids]
+    return render(
+        request,
+        "areas/agency_detail.html",
+        {
+            "agency": agency,
+            "figure": rollup.group(rollup.top_level_of_areas(area_ids)),
+            "by_area": [
+                (area.number, area.name, area.get_absolute_url(), rollup.area(area.id))
+                for area in areas
+            ],
+            "rows": rows,
+            "download_query": urlencode({"agency": agency.acronym}),
+        },
+    )
 
 
-def _tree(commitments):
-    """Top-level commitments, each with its ``child_list``, from one flat list."""
+def _tree(rows):
+    """Top-level rows, each with its ``child_nodes``, from one flat list in plan order."""
     by_parent = {}
-    for commitment in commitments:
-        by_parent.setdefault(commitment.parent_id, []).append(commitment)
-    for commitment in commitments:
-        commitment.child_list = by_parent.get(commitment.pk, [])
+    for row in rows:
+        by_parent.setdefault(row.commitment.parent_id, []).append(row)
+    for row in rows:
+        row.child_nodes = by_parent.get(row.commitment.id, [])
     return by_parent.get(None, [])

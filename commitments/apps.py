@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CommitmentsConfig(AppConfig):
     name = "commitments"
     verbose_name = _("Commitments and progress")
+
+    def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()

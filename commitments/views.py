@@ -1,33 +1,573 @@
+"""The public pages: dashboard, commitment list, commitment, member state, report.
+
+Every figure comes from ``CurrentProgress.objects.for_dashboard()`` and the plan, rolled up
+in Python by ``commitments.services.progress.Rollup``: each page runs a fixed number of
+queries however many reports history holds. Only published reports are ever read here.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from areas.models import WorkArea
+from areas.models import ThematicAxis, WorkArea
 
-from .models import Commitment, MemberState, ProgressReport
+from . import opendata
+from .filters import CommitmentFilter
+from .models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
+from .services.progress import (
+    AGEING,
+    DUE_SOON_DAYS,
+    FRESH,
+    FRESHNESS_LABELS,
+    STALE,
+    Figure,
+    Rollup,
+)
+from .templatetags.progress import evidence_file_url, matrix_rows_html
+
+PAGE_SIZE = 20
+TIMELINE_PAGE_SIZE = 25
+LATEST_REPORTS = 10
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_rollup():
+    """The plan's commitments, the member states and every current state: three queries."""
+    commitments = list(Commitment.objects.select_related("area__axis").order_by("reference_key"))
+    states = list(MemberState.objects.order_by("name"))
+    rollup = Rollup(commitments, CurrentProgress.objects.for_dashboard(), [s.id for s in states])
+    return commitments, states, rollup
+
+
+def agencies_by_area():
+    """{area id: [agency, ...]} in one query."""
+    links = WorkArea.agencies.through.objects.select_related("agency").order_by("agency__acronym")
+    found = {}
+    for link in links:
+        found.setdefault(link.workarea_id, []).append(link.agency)
+    return found
+
+
+def latest_published(**filters):
+    """The latest published reports, newest first (one query, index report_latest_idx)."""
+    return list(
+        ProgressReport.objects.published()
+        .filter(**filters)
+        .select_related("commitment", "member_state")
+        .order_by("-published_at", "-id")[:LATEST_REPORTS]
+    )
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One commitment as a list shows it, seen from the region or from one member state."""
+
+    commitment: Commitment
+    figure: Figure
+    overdue: bool
+    due_soon: bool
+    freshness: str
+    agencies: list
+
+    @property
+    def depth(self):
+        return 0 if self.commitment.parent_id is None else 1
+
+    @property
+    def freshness_label(self):
+        return FRESHNESS_LABELS[self.freshness]
+
+
+def make_row(commitment, rollup, state_id=None, agencies=None):
+    return Row(
+        commitment=commitment,
+        figure=rollup.figure(commitment.id, state_id),
+        overdue=rollup.is_overdue(commitment.id, state_id),
+        due_soon=rollup.is_due_soon(commitment.id, state_id),
+        freshness=rollup.freshness(commitment.id, state_id),
+        agencies=(agencies or {}).get(commitment.area_id, []),
+    )
+
+
+def _sort_value(row, name):
+    if name == "progress":
+        return row.figure.mean
+    if name == "coverage":
+        return row.figure.states_reported if row.figure.has_data else None
+    if name == "due":
+        return row.commitment.due_date
+    if name == "last_report":
+        return row.figure.last_reported
+    return None
+
+
+def sort_rows(rows, key):
+    """Rows in the order ``key`` names; rows without a value keep plan order at the end."""
+    if key == "plan":
+        return rows
+    name = key.lstrip("-")
+    present = [row for row in rows if _sort_value(row, name) is not None]
+    missing = [row for row in rows if _sort_value(row, name) is None]
+    present.sort(key=lambda row: _sort_value(row, name), reverse=key.startswith("-"))
+    return present + missing
+
+
+def commitment_record(row, request, scope):
+    """A commitment row as the downloads write it (opendata.COMMITMENT_COLUMNS)."""
+    commitment, figure = row.commitment, row.figure
+    return {
+        "reference": commitment.reference,
+        "parent_reference": commitment.parent.reference if commitment.parent_id else None,
+        "area_number": commitment.area.number,
+        "area_name": commitment.area.name,
+        "axis_number": commitment.area.axis.number,
+        "responsible_agencies": "; ".join(agency.acronym for agency in row.agencies),
+        "commitment": commitment.text,
+        "due_date": commitment.due_date,
+        "due_label": commitment.due_label or None,
+        "scope": scope,
+        "status": figure.status,
+        "mean_percentage": figure.mean_1dp,
+        "states_reported": figure.states_reported,
+        "states_total": figure.states_total,
+        "sub_commitments_reported": figure.parts_reported,
+        "sub_commitments_total": figure.parts_total,
+        "last_report_date": figure.last_reported,
+        "freshness": row.freshness,
+        "overdue": row.overdue,
+        "url": request.build_absolute_uri(commitment.get_absolute_url()),
+    }
+
+
+def breakdowns(rollup, areas, axes):
+    """Progress by work area, by thematic axis and by agency: {by: [(key, name, url, fig)]}."""
+    agencies = {}
+    areas_of_agency = {}
+    for area in areas:
+        for agency in area.agencies.all():
+            agencies[agency.pk] = agency
+            areas_of_agency.setdefault(agency.pk, []).append(area.id)
+    areas_of_axis = {}
+    for area in areas:
+        areas_of_axis.setdefault(area.axis_id, []).append(area.id)
+    group = rollup.group
+    return {
+        "area": [
+            (area.number, area.name, area.get_absolute_url(), rollup.area(area.id))
+            for area in areas
+        ],
+        "axis": [
+            (
+                axis.number,
+                axis.name,
+                reverse("commitments:list") + f"?axis={axis.number}",
+                group(rollup.top_level_of_areas(areas_of_axis.get(axis.id, []))),
+            )
+            for axis in axes
+        ],
+        "agency": [
+            (
+                agency.acronym,
+                agency.name,
+                agency.get_absolute_url(),
+                group(rollup.top_level_of_areas(areas_of_agency[agency.pk])),
+            )
+            for agency in sorted(agencies.values(), key=lambda agency: agency.acronym)
+        ],
+    }
+
+
+def breakdown_records(by, items):
+    return [
+        {
+            "group": by,
+            "key": key,
+            "name": name,
+            "mean_percentage": figure.mean_1dp,
+            "states_reported": figure.states_reported,
+            "states_total": figure.states_total,
+            "commitments_reported": figure.parts_reported,
+            "commitments_total": figure.parts_total,
+        }
+        for key, name, _url, figure in items
+    ]
+
+
+def matrix(rollup, states, areas):
+    """The member state × work area matrix: [(state, [(area, figure), ...]), ...]."""
+    rollup.state_area_figures()
+    return [
+        (state, [(area, rollup.state_area(state.id, area.id)) for area in areas])
+        for state in states
+    ]
+
+
+def matrix_records(cells):
+    return [
+        {
+            "member_state_iso": state.iso_code,
+            "member_state": state.name,
+            "area_number": area.number,
+            "area_name": area.name,
+            "mean_percentage": figure.mean_1dp,
+            "commitments_reported": figure.parts_reported,
+            "commitments_total": figure.parts_total,
+        }
+        for state, row in cells
+        for area, figure in row
+    ]
+
+
+def report_records(reports, request):
+    return [
+        {
+            "report_id": report.pk,
+            "published_at": report.published_at,
+            "reported_on": report.reported_on,
+            "member_state_iso": report.member_state.iso_code,
+            "member_state": report.member_state.name,
+            "reference": report.commitment.reference,
+            "status": report.status,
+            "percentage": report.percentage,
+            "demo": report.is_demo,
+            "url": request.build_absolute_uri(report.get_absolute_url()),
+        }
+        for report in reports
+    ]
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def _dashboard_data():
+    commitments, states, rollup = load_rollup()
+    areas = list(WorkArea.objects.select_related("axis").prefetch_related("agencies"))
+    axes = list(ThematicAxis.objects.order_by("number"))
+    return commitments, states, rollup, areas, axes
 
 
 def dashboard(request):
-    areas = WorkArea.objects.with_plan()
-    return render(request, "commitments/dashboard.html", {"areas": areas})
+    commitments, states, rollup, areas, axes = _dashboard_data()
+    rows = [make_row(commitment, rollup) for commitment in commitments]
+    with_deadline = [row for row in rows if row.commitment.due_date]
+    freshness_by_area = [
+        (area, [row for row in rows if row.commitment.area_id == area.id]) for area in areas
+    ]
+    context = {
+        "region": rollup.region(),
+        "states_total": len(states),
+        "reporting_states": len(rollup.reporting_state_ids),
+        "commitments_total": len(commitments),
+        "status_counts": rollup.status_counts(),
+        "breakdowns": breakdowns(rollup, areas, axes),
+        "areas": areas,
+        "matrix_rows": matrix_rows_html(matrix(rollup, states, areas)),
+        "latest_reports": latest_published(),
+        "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
+        "overdue_count": sum(1 for row in with_deadline if row.overdue),
+        "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
+        "without_deadline": len(rows) - len(with_deadline),
+        "due_soon_days": DUE_SOON_DAYS,
+        "today": rollup.today,
+        "freshness_by_area": freshness_by_area,
+        "freshness_counts": [
+            (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
+            for light in (FRESH, AGEING, STALE)
+        ],
+    }
+    return render(request, "commitments/dashboard.html", context)
+
+
+def breakdown_download(request, by, fmt):
+    _commitments, _states, rollup, areas, axes = _dashboard_data()
+    if by == "status":
+        records = [
+            {"status": value, "label": str(label), "commitments": count}
+            for value, label, count in rollup.status_counts()
+        ]
+        return opendata.download(fmt, "commitments-by-status", opendata.STATUS_COLUMNS, records)
+    items = breakdowns(rollup, areas, axes).get(by)
+    if items is None:
+        raise Http404
+    return opendata.download(
+        fmt, f"progress-by-{by}", opendata.BREAKDOWN_COLUMNS, breakdown_records(by, items)
+    )
+
+
+def matrix_download(request, fmt):
+    _commitments, states, rollup, areas, _axes = _dashboard_data()
+    records = matrix_records(matrix(rollup, states, areas))
+    return opendata.download(fmt, "state-by-area", opendata.MATRIX_COLUMNS, records)
+
+
+def latest_reports_download(request, fmt):
+    records = report_records(latest_published(), request)
+    return opendata.download(fmt, "latest-reports", opendata.REPORT_COLUMNS, records)
+
+
+# --- commitment list -------------------------------------------------------------------------
+
+
+def filtered_rows(request):
+    """The filter set and the rows it selects, sorted (all pages)."""
+    commitments, _states, rollup = load_rollup()
+    filterset = CommitmentFilter(
+        request.GET or None, queryset=Commitment.objects.all(), rollup=rollup
+    )
+    selected = set(filterset.qs.values_list("pk", flat=True))
+    state = filterset.selected_state
+    agencies = agencies_by_area()
+    rows = [
+        make_row(commitment, rollup, state.id if state else None, agencies)
+        for commitment in commitments
+        if commitment.pk in selected
+    ]
+    return filterset, sort_rows(rows, filterset.sort_key), state
 
 
 def commitment_list(request):
-    commitments = Commitment.objects.in_plan_order()
-    return render(request, "commitments/commitment_list.html", {"commitments": commitments})
+    filterset, rows, state = filtered_rows(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "commitments/commitment_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "rows": page.object_list,
+            "total": len(rows),
+            "state": state,
+            "has_errors": filterset.is_bound and bool(filterset.errors),
+            "download_query": query.urlencode(),
+        },
+    )
+
+
+def commitment_list_download(request, fmt):
+    _filterset, rows, state = filtered_rows(request)
+    scope = state.iso_code if state else "region"
+    records = [commitment_record(row, request, scope) for row in rows]
+    return opendata.download(fmt, "commitments", opendata.COMMITMENT_COLUMNS, records)
+
+
+# --- one commitment --------------------------------------------------------------------------
+
+
+def _commitment_page_data(reference):
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("area__axis", "parent"), reference=reference
+    )
+    _commitments, states, rollup = load_rollup()
+    child_ids = rollup.children.get(commitment.id, [])
+    subtree = [commitment.id, *child_ids]
+    current = list(
+        CurrentProgress.objects.filter(commitment_id__in=subtree).values(
+            "commitment_id", "member_state_id", "report_id", "report__is_demo"
+        )
+    )
+    evidence = {}
+    # A subquery rather than a list of ids: one query whether or not anything was reported.
+    current_reports = CurrentProgress.objects.filter(commitment=commitment).values("report_id")
+    for item in Evidence.objects.filter(report_id__in=current_reports):
+        evidence.setdefault(item.report_id, []).append(item)
+    current_by_state = {
+        row["member_state_id"]: row for row in current if row["commitment_id"] == commitment.id
+    }
+    state_rows = []
+    for state in states:
+        row = current_by_state.get(state.id) if not child_ids else None
+        state_rows.append(
+            {
+                "state": state,
+                "figure": rollup.for_state(commitment.id, state.id),
+                "report_id": row["report_id"] if row else None,
+                "is_demo": row["report__is_demo"] if row else False,
+                "evidence": evidence.get(row["report_id"], []) if row else [],
+            }
+        )
+    return commitment, states, rollup, child_ids, subtree, current, state_rows
 
 
 def commitment_detail(request, reference):
-    commitment = get_object_or_404(Commitment.objects.select_related("area"), reference=reference)
-    return render(request, "commitments/commitment_detail.html", {"commitment": commitment})
+    commitment, _states, rollup, child_ids, subtree, current, state_rows = _commitment_page_data(
+        reference
+    )
+    agencies = list(commitment.area.agencies.order_by("acronym"))
+    timeline = (
+        ProgressReport.objects.published()
+        .filter(commitment_id__in=subtree)
+        .select_related("member_state", "commitment")
+        .order_by("-published_at", "-id")
+    )
+    timeline_page = timeline_slice(timeline, request.GET.get("page"))
+    return render(
+        request,
+        "commitments/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "row": make_row(commitment, rollup),
+            "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
+            "agencies": agencies,
+            "state_rows": state_rows,
+            "timeline": timeline_page,
+            "current_report_ids": {row["report_id"] for row in current},
+        },
+    )
+
+
+def commitment_states_download(request, reference, fmt):
+    commitment, _states, _rollup, _child_ids, _subtree, _current, state_rows = (
+        _commitment_page_data(reference)
+    )
+    records = []
+    for item in state_rows:
+        figure = item["figure"]
+        report_id = item["report_id"]
+        records.append(
+            {
+                "reference": commitment.reference,
+                "member_state_iso": item["state"].iso_code,
+                "member_state": item["state"].name,
+                "status": figure.status,
+                "percentage": figure.mean_1dp,
+                "sub_commitments_reported": figure.parts_reported,
+                "sub_commitments_total": figure.parts_total,
+                "last_report_date": figure.last_reported,
+                "report_url": request.build_absolute_uri(
+                    reverse("commitments:report", args=[report_id])
+                )
+                if report_id
+                else None,
+                "evidence_urls": " ".join(
+                    request.build_absolute_uri(evidence_file_url(e)) if e.is_file else e.url
+                    for e in item["evidence"]
+                )
+                or None,
+            }
+        )
+    return opendata.download(
+        fmt,
+        f"commitment-{commitment.reference}-states",
+        opendata.COMMITMENT_STATE_COLUMNS,
+        records,
+    )
+
+
+@dataclass
+class TimelinePage:
+    """One page of a timeline, fetched with a single query whatever the history holds (no
+    count: "newer" and "older" links instead of page numbers)."""
+
+    reports: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+
+def timeline_slice(queryset, page):
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    reports = list(queryset[start : start + TIMELINE_PAGE_SIZE + 1])
+    return TimelinePage(reports[:TIMELINE_PAGE_SIZE], number, len(reports) > TIMELINE_PAGE_SIZE)
+
+
+# --- one member state ------------------------------------------------------------------------
+
+
+def _state_page_data(iso_code):
+    state = get_object_or_404(MemberState, iso_code=iso_code.upper())
+    commitments, _states, rollup = load_rollup()
+    agencies = agencies_by_area()
+    rows = [make_row(commitment, rollup, state.id, agencies) for commitment in commitments]
+    return state, commitments, rollup, rows
 
 
 def state_detail(request, iso_code):
-    state = get_object_or_404(MemberState, iso_code=iso_code.upper())
-    return render(request, "commitments/state_detail.html", {"state": state})
+    state, _commitments, rollup, rows = _state_page_data(iso_code)
+    areas = list(WorkArea.objects.order_by("number"))
+    return render(
+        request,
+        "commitments/state_detail.html",
+        {
+            "state": state,
+            "overall": rollup.state_overall(state.id),
+            "region": rollup.region(),
+            "by_area": [
+                (
+                    area.number,
+                    area.name,
+                    area.get_absolute_url(),
+                    rollup.state_area(state.id, area.id),
+                )
+                for area in areas
+            ],
+            "rows": rows,
+            "latest_reports": latest_published(member_state=state),
+        },
+    )
+
+
+def state_download(request, iso_code, fmt):
+    state, _commitments, _rollup, rows = _state_page_data(iso_code)
+    records = [commitment_record(row, request, state.iso_code) for row in rows]
+    return opendata.download(
+        fmt, f"state-{state.iso_code}-commitments", opendata.COMMITMENT_COLUMNS, records
+    )
+
+
+# --- one report, the rules -------------------------------------------------------------------
 
 
 def report_detail(request, pk):
-    report = get_object_or_404(ProgressReport.objects.published(), pk=pk)
-    if not report.is_published:
-        raise Http404
-    return render(request, "commitments/report_detail.html", {"report": report})
+    report = get_object_or_404(
+        ProgressReport.objects.published().select_related(
+            "commitment__area", "member_state", "supersedes"
+        ),
+        pk=pk,
+    )
+    newer = ProgressReport.objects.published().filter(supersedes=report).first()
+    supersedes = report.supersedes if report.supersedes and report.supersedes.is_published else None
+    return render(
+        request,
+        "commitments/report_detail.html",
+        {
+            "report": report,
+            "evidence": list(report.evidence.all()),
+            "supersedes": supersedes,
+            "superseded_by": newer,
+        },
+    )
+
+
+def about_figures(request):
+    return render(
+        request,
+        "commitments/about_figures.html",
+        {
+            "due_soon_days": DUE_SOON_DAYS,
+            "columns": {
+                "commitments": opendata.COMMITMENT_COLUMNS,
+                "matrix": opendata.MATRIX_COLUMNS,
+                "breakdown": opendata.BREAKDOWN_COLUMNS,
+                "status": opendata.STATUS_COLUMNS,
+                "states": opendata.COMMITMENT_STATE_COLUMNS,
+                "reports": opendata.REPORT_COLUMNS,
+            },
+        },
+    )

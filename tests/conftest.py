@@ -16,6 +16,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "una-clave-de-prueba-larga"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page cached by one test is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def plan(db):
     """The PPT 2020 plan and the 33 member states, as `make run` loads them."""
@@ -88,6 +96,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def live_plan(live_server, transactional_db):
-    """The plan loaded into the live server's database."""
+    """The plan loaded into the live server's database, with the role groups that an earlier
+    transactional test's flush may have erased."""
+    from accounts.roles import ensure_roles
+
+    ensure_roles()
     call_command("loaddata", "ppt2020", verbosity=0)
     return live_server

@@ -1,0 +1,154 @@
+"""The public commitment list's filters: every one lives in the URL, so a view is a link."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Agency, ThematicAxis, WorkArea
+
+from .models import Commitment, MemberState
+from .services.progress import STATUS_CHOICES
+
+# value: (label, key function over a list row, descending?). Rows without a value go last.
+SORT_CHOICES = [
+    ("plan", _("Plan order")),
+    ("-progress", _("Most progress first")),
+    ("progress", _("Least progress first")),
+    ("-coverage", _("Most states reported first")),
+    ("due", _("Earliest deadline first")),
+    ("-due", _("Latest deadline first")),
+    ("-last_report", _("Most recent report first")),
+]
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """Filters of the commitment list and of its CSV/JSON downloads.
+
+    ``rollup`` (a ``commitments.services.progress.Rollup``) answers the filters on computed
+    values: status and overdue. ``state`` does not remove rows: it switches the figures, the
+    status and the overdue test to that member state's own.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Text"),
+        method="filter_text",
+        help_text=_("Words of the commitment, its reference (e.g. 13.1.2) or its deadline."),
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Work area"),
+        queryset=WorkArea.objects.order_by("number"),
+        to_field_name="number",
+        field_name="area",
+        empty_label=_("All work areas"),
+    )
+    axis = django_filters.ModelChoiceFilter(
+        label=_("Thematic axis"),
+        queryset=ThematicAxis.objects.order_by("number"),
+        to_field_name="number",
+        field_name="area__axis",
+        empty_label=_("All thematic axes"),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Responsible agency"),
+        queryset=Agency.objects.order_by("acronym"),
+        to_field_name="acronym",
+        field_name="area__agencies",
+        empty_label=_("All agencies"),
+    )
+    state = django_filters.ModelChoiceFilter(
+        label=_("Member state"),
+        queryset=MemberState.objects.order_by("name"),
+        to_field_name="iso_code",
+        method="filter_state",
+        empty_label=_("The whole region"),
+        help_text=_("Show that state’s own status and percentage."),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        empty_label=_("Any status"),
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"),
+        field_name="due_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("A date as YYYY-MM-DD."),
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"),
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("A date as YYYY-MM-DD."),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"),
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="keep_all",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def __init__(self, data=None, *args, rollup, **kwargs):
+        self.rollup = rollup
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["q"].widget.input_type = "search"
+
+    def cleaned(self, name, default=None):
+        """A filter's valid value (invalid and absent values: ``default``)."""
+        if not self.is_bound:
+            return default
+        self.form.errors  # noqa: B018 - validates the form once, filling cleaned_data
+        return self.form.cleaned_data.get(name) or default
+
+    @property
+    def selected_state(self):
+        return self.cleaned("state")
+
+    @property
+    def sort_key(self):
+        return self.cleaned("sort", "plan")
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for word in value.split():
+            condition &= (
+                Q(text__icontains=word)
+                | Q(reference__startswith=word)
+                | Q(due_label__icontains=word)
+                | Q(parent__text__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    def filter_state(self, queryset, name, value):
+        return queryset
+
+    def keep_all(self, queryset, name, value):
+        return queryset
+
+    def _state_id(self):
+        state = self.selected_state
+        return state.id if state else None
+
+    def filter_status(self, queryset, name, value):
+        state_id = self._state_id()
+        ids = [cid for cid in self.rollup.by_id if self.rollup.status(cid, state_id) == value]
+        return queryset.filter(pk__in=ids)
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        state_id = self._state_id()
+        ids = [cid for cid in self.rollup.by_id if self.rollup.is_overdue(cid, state_id)]
+        return queryset.filter(pk__in=ids)

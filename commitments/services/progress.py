@@ -1,0 +1,402 @@
+"""The rollup rules: how the public figures are computed from each state's current state.
+
+Read-only and pure: a ``Rollup`` is built from the plan's commitments and the rows of
+``CurrentProgress.objects.for_dashboard()`` (one row per commitment × member state that has a
+published report, at most ~34 × 33), and answers every figure a public page shows in Python.
+No figure ever reads the report history, so a page costs the same number of queries whatever
+the number of reports.
+
+The rules (also in the README and on the "about the figures" page):
+
+1. The current state of a commitment for a member state is its latest *published* report
+   (the ``CurrentProgress`` row). Drafts, submitted and returned reports never count.
+2. A commitment without children: the mean of the percentages of the states that reported on
+   it. States that have not reported are left out of the mean, never counted as 0 %; the
+   coverage says how many reported.
+3. A commitment with children: the mean of its children's figures, over the children that
+   have at least one report. A state's report on the parent itself (there should be none:
+   states report on commitments without children) is ignored.
+4. A work area, a thematic axis, an agency and the region: the mean of the figures of the
+   **top-level commitments** they hold, over those that have at least one report. A parent
+   counts once (with the mean of its children), so every strategy of the source weighs the
+   same. An agency holds the commitments of the work areas it is responsible for; an axis
+   those of the work areas on that axis; the region all of them.
+5. The same rules seen from one member state: the state's own percentage for a commitment
+   without children, the mean over the children it reported on for a parent, and the mean
+   over the top-level commitments it reported on for an area or for the whole plan.
+
+Every figure carries its coverage: how many member states reported and, for groups, how
+many of the commitments it holds have at least one report.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Status
+
+NO_REPORTS = "no_reports"
+
+# A commitment's status, as the public lists show it and filter on it.
+STATUS_CHOICES = [
+    (NO_REPORTS, _("No reports yet")),
+    (Status.NOT_STARTED.value, Status.NOT_STARTED.label),
+    (Status.IN_PROGRESS.value, Status.IN_PROGRESS.label),
+    (Status.COMPLETED.value, Status.COMPLETED.label),
+    (Status.SUSPENDED.value, Status.SUSPENDED.label),
+]
+STATUS_LABELS = dict(STATUS_CHOICES)
+
+# The UN partnerships registry's rule for the age of the last published report.
+FRESH = "green"
+AGEING = "amber"
+STALE = "red"
+FRESHNESS_LABELS = {
+    FRESH: _("Reported in the last 12 months"),
+    AGEING: _("Last report 12 to 24 months old"),
+    STALE: _("No report in the last 24 months"),
+}
+FRESH_MONTHS = 12
+AGEING_MONTHS = 24
+
+# A commitment is "due soon" when its deadline falls within this many days.
+DUE_SOON_DAYS = 90
+
+
+def months_before(day, months):
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - some day of 28 always exists
+
+
+def freshness(last_reported, today):
+    """Green, amber or red for the date of the latest published report (None: red)."""
+    if last_reported is None:
+        return STALE
+    if last_reported >= months_before(today, FRESH_MONTHS):
+        return FRESH
+    if last_reported >= months_before(today, AGEING_MONTHS):
+        return AGEING
+    return STALE
+
+
+def bucket(percent):
+    """The colour bucket of a rounded percentage: p0 … p5, or 'none' without reports."""
+    if percent is None:
+        return "none"
+    if percent <= 0:
+        return "p0"
+    if percent >= 100:
+        return "p5"
+    return f"p{1 + min(percent, 99) // 25}"
+
+
+def status_of(mean, statuses):
+    """The status of a mean: completed at 100 %, not started at 0 %, in progress between;
+    suspended when every state that reported says suspended."""
+    if mean is None:
+        return NO_REPORTS
+    if statuses and all(status == Status.SUSPENDED for status in statuses):
+        return Status.SUSPENDED.value
+    if mean >= 100:
+        return Status.COMPLETED.value
+    if mean <= 0:
+        return Status.NOT_STARTED.value
+    return Status.IN_PROGRESS.value
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A mean percentage with its coverage.
+
+    ``states_reported``/``states_total``: member states that reported (for one state's own
+    figures: 1 or 0 of 1). ``parts_reported``/``parts_total``: for a group or a parent, how
+    many of the commitments it holds have at least one report (None for a single commitment
+    without children).
+    """
+
+    mean: float | None
+    states_reported: int
+    states_total: int
+    parts_reported: int | None = None
+    parts_total: int | None = None
+    status: str = NO_REPORTS
+    last_reported: datetime.date | None = None
+
+    @property
+    def has_data(self):
+        return self.mean is not None
+
+    @property
+    def percent(self):
+        """The mean rounded to a whole percentage (None without reports)."""
+        return None if self.mean is None else int(round(self.mean))
+
+    @property
+    def mean_1dp(self):
+        """The mean to one decimal, for downloads (None without reports)."""
+        return None if self.mean is None else round(self.mean, 1)
+
+    @property
+    def bucket(self):
+        return bucket(self.percent)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+def _mean(values):
+    values = [value for value in values if value is not None]
+    return sum(values) / len(values) if values else None
+
+
+class Rollup:
+    """Every public figure, computed from the plan and the current-progress rows.
+
+    ``commitments``: every commitment of the plan (objects with ``id``, ``parent_id``,
+    ``area_id``). ``rows``: dicts as ``CurrentProgress.objects.for_dashboard()`` returns
+    them. ``state_ids``: the ids of the member states (the denominator of coverage).
+    """
+
+    def __init__(self, commitments, rows, state_ids, today=None):
+        self.today = today or timezone.localdate()
+        self.commitments = list(commitments)
+        self.by_id = {commitment.id: commitment for commitment in self.commitments}
+        self.state_ids = list(state_ids)
+        self.states_total = len(self.state_ids)
+        self.children = defaultdict(list)
+        self.top_level_by_area = defaultdict(list)
+        for commitment in self.commitments:
+            if commitment.parent_id is None:
+                self.top_level_by_area[commitment.area_id].append(commitment.id)
+            else:
+                self.children[commitment.parent_id].append(commitment.id)
+        # commitment id -> {state id -> row}; only rows of known commitments and states.
+        self.rows = defaultdict(dict)
+        known_states = set(self.state_ids)
+        for row in rows:
+            if row["commitment_id"] in self.by_id and row["member_state_id"] in known_states:
+                self.rows[row["commitment_id"]][row["member_state_id"]] = row
+        self._regional = {}
+        self._by_state = {}
+
+    # --- one commitment, the whole region -------------------------------------------------
+
+    def leaf_rows(self, commitment_id):
+        """The current rows that count for a commitment: its own without children, else its
+        descendants' (a parent's own rows are ignored)."""
+        kids = self.children.get(commitment_id)
+        if not kids:
+            return list(self.rows.get(commitment_id, {}).values())
+        found = []
+        for kid in kids:
+            found.extend(self.leaf_rows(kid))
+        return found
+
+    def commitment(self, commitment_id):
+        """The regional figure of one commitment (rules 2 and 3)."""
+        if commitment_id not in self._regional:
+            self._regional[commitment_id] = self._commitment(commitment_id)
+        return self._regional[commitment_id]
+
+    def _commitment(self, commitment_id):
+        kids = self.children.get(commitment_id)
+        below = self.leaf_rows(commitment_id)
+        states = {row["member_state_id"] for row in below}
+        last = max((row["reported_on"] for row in below), default=None)
+        statuses = [row["status"] for row in below]
+        if kids:
+            kid_figures = [self.commitment(kid) for kid in kids]
+            mean = _mean(figure.mean for figure in kid_figures)
+            parts = sum(1 for figure in kid_figures if figure.has_data)
+            return Figure(
+                mean,
+                len(states),
+                self.states_total,
+                parts,
+                len(kids),
+                status_of(mean, statuses),
+                last,
+            )
+        mean = _mean(row["percentage"] for row in below)
+        return Figure(
+            mean, len(states), self.states_total, None, None, status_of(mean, statuses), last
+        )
+
+    # --- one commitment, one state --------------------------------------------------------
+
+    def for_state(self, commitment_id, state_id):
+        """One member state's figure for a commitment (rule 5)."""
+        key = (commitment_id, state_id)
+        if key not in self._by_state:
+            self._by_state[key] = self._for_state(commitment_id, state_id)
+        return self._by_state[key]
+
+    def _for_state(self, commitment_id, state_id):
+        kids = self.children.get(commitment_id)
+        if kids:
+            kid_figures = [self.for_state(kid, state_id) for kid in kids]
+            mean = _mean(figure.mean for figure in kid_figures)
+            statuses = [figure.status for figure in kid_figures if figure.has_data]
+            last = max((f.last_reported for f in kid_figures if f.last_reported), default=None)
+            parts = sum(1 for figure in kid_figures if figure.has_data)
+            return Figure(
+                mean, int(mean is not None), 1, parts, len(kids), status_of(mean, statuses), last
+            )
+        row = self.rows.get(commitment_id, {}).get(state_id)
+        if row is None:
+            return Figure(None, 0, 1)
+        return Figure(row["percentage"], 1, 1, None, None, row["status"], row["reported_on"])
+
+    def row(self, commitment_id, state_id):
+        """The current-progress row itself, or None."""
+        return self.rows.get(commitment_id, {}).get(state_id)
+
+    # --- groups ---------------------------------------------------------------------------
+
+    @cached_property
+    def top_level_ids(self):
+        return [c.id for c in self.commitments if c.parent_id is None]
+
+    def top_level_of_areas(self, area_ids):
+        ids = []
+        for area_id in area_ids:
+            ids.extend(self.top_level_by_area.get(area_id, []))
+        return ids
+
+    def group(self, top_level_ids):
+        """The regional figure of a set of top-level commitments (rule 4)."""
+        figures = [self.commitment(cid) for cid in top_level_ids]
+        states = set()
+        for cid in top_level_ids:
+            states.update(row["member_state_id"] for row in self.leaf_rows(cid))
+        return Figure(
+            mean=_mean(figure.mean for figure in figures),
+            states_reported=len(states),
+            states_total=self.states_total,
+            parts_reported=sum(1 for figure in figures if figure.has_data),
+            parts_total=len(figures),
+            status=NO_REPORTS,
+            last_reported=max((f.last_reported for f in figures if f.last_reported), default=None),
+        )
+
+    def state_group(self, top_level_ids, state_id):
+        """One state's figure over a set of top-level commitments (rule 5)."""
+        figures = [self.for_state(cid, state_id) for cid in top_level_ids]
+        mean = _mean(figure.mean for figure in figures)
+        return Figure(
+            mean=mean,
+            states_reported=int(mean is not None),
+            states_total=1,
+            parts_reported=sum(1 for figure in figures if figure.has_data),
+            parts_total=len(figures),
+            status=NO_REPORTS,
+            last_reported=max((f.last_reported for f in figures if f.last_reported), default=None),
+        )
+
+    def area(self, area_id):
+        return self.group(self.top_level_by_area.get(area_id, []))
+
+    def region(self):
+        return self.group(self.top_level_ids)
+
+    def state_area(self, state_id, area_id):
+        figures = self.__dict__.get("_state_area_figures")
+        if figures is not None and (state_id, area_id) in figures:
+            return figures[state_id, area_id]
+        return self.state_group(self.top_level_by_area.get(area_id, []), state_id)
+
+    def state_area_figures(self):
+        """{(state id, area id): figure} for every member state and work area (rule 5).
+
+        The matrix asks for all of them at once; reading each top-level commitment's rows
+        once here is several times cheaper than a ``state_area()`` call per cell.
+        """
+        figures = self.__dict__.get("_state_area_figures")
+        if figures is not None:
+            return figures
+        # state id -> {top-level commitment id: (percentage, last reported)}, reported only.
+        by_state = defaultdict(dict)
+        for cid in self.top_level_ids:
+            if self.children.get(cid):
+                for state_id in {row["member_state_id"] for row in self.leaf_rows(cid)}:
+                    figure = self.for_state(cid, state_id)
+                    by_state[state_id][cid] = (figure.mean, figure.last_reported)
+            else:
+                for state_id, row in self.rows.get(cid, {}).items():
+                    by_state[state_id][cid] = (row["percentage"], row["reported_on"])
+        figures = {}
+        for state_id in self.state_ids:
+            reported = by_state.get(state_id, {})
+            for area_id, ids in self.top_level_by_area.items():
+                found = [reported[cid] for cid in ids if cid in reported]
+                mean = sum(value for value, _last in found) / len(found) if found else None
+                figures[state_id, area_id] = Figure(
+                    mean=mean,
+                    states_reported=int(mean is not None),
+                    states_total=1,
+                    parts_reported=len(found),
+                    parts_total=len(ids),
+                    status=NO_REPORTS,
+                    last_reported=max((last for _v, last in found if last), default=None),
+                )
+        self.__dict__["_state_area_figures"] = figures
+        return figures
+
+    def state_overall(self, state_id):
+        return self.state_group(self.top_level_ids, state_id)
+
+    @cached_property
+    def reporting_state_ids(self):
+        """States with at least one current report on a commitment that counts."""
+        return {row["member_state_id"] for cid in self.top_level_ids for row in self.leaf_rows(cid)}
+
+    # --- status, deadlines, freshness -----------------------------------------------------
+
+    def figure(self, commitment_id, state_id=None):
+        """The regional figure, or one state's when ``state_id`` is given."""
+        if state_id is None:
+            return self.commitment(commitment_id)
+        return self.for_state(commitment_id, state_id)
+
+    def status(self, commitment_id, state_id=None):
+        return self.figure(commitment_id, state_id).status
+
+    def status_counts(self, commitment_ids=None):
+        """How many commitments are in each status, every status present (0 included)."""
+        ids = self.by_id if commitment_ids is None else commitment_ids
+        counts = Counter(self.status(cid) for cid in ids)
+        return [(value, label, counts.get(value, 0)) for value, label in STATUS_CHOICES]
+
+    def is_overdue(self, commitment_id, state_id=None):
+        """Its deadline has passed and it is not completed."""
+        due = self.by_id[commitment_id].due_date
+        return (
+            due is not None
+            and due < self.today
+            and self.status(commitment_id, state_id) != Status.COMPLETED
+        )
+
+    def is_due_soon(self, commitment_id, state_id=None):
+        """Its deadline falls within the next DUE_SOON_DAYS days and it is not completed."""
+        due = self.by_id[commitment_id].due_date
+        return (
+            due is not None
+            and self.today <= due <= self.today + datetime.timedelta(days=DUE_SOON_DAYS)
+            and self.status(commitment_id, state_id) != Status.COMPLETED
+        )
+
+    def freshness(self, commitment_id, state_id=None):
+        return freshness(self.figure(commitment_id, state_id).last_reported, self.today)

@@ -1,0 +1,100 @@
+"""axe-core (from the npm registry, pinned in package-lock.json) scans every public page in a
+real Chromium: 0 violations, at desktop width and at 375 px, with every table equivalent
+opened so that it is scanned too."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from commitments.models import Evidence, ProgressReport
+from tests.progress_data import make_published_reports, restore_migrated_rows
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def keep_migrated_rows(django_db_blocker):
+    """Set up before the live server's database and torn down after its flush: puts back
+    the rows migrations created (permissions, the roles' groups) for the tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        restore_migrated_rows()
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+PAGES = [
+    "/",
+    "/areas/13/",
+    "/commitments/",
+    "/commitments/?area=99&due_before=banana",  # with form errors shown
+    "/commitments/?state=AR&sort=-progress",
+    "/commitments/13.1/",
+    "/commitments/1.1/",
+    "/states/MX/",
+    "/agencies/SRE/",
+    "/about/figures/",
+    "/accounts/login/",
+    "REPORT",
+]
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    assert AXE.exists(), f"{AXE} is missing: run `make js-deps` (npm ci) first"
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(live_plan, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    make_published_reports(300, seed=5, states=["MX", "AR", "BR", "CL", "CU", "JM", "TT"])
+    report = ProgressReport.objects.published().filter(member_state__iso_code="MX").first()
+    Evidence.objects.create(report=report, title="Acta", url="https://example.org/acta")
+    return live_plan.url, report.get_absolute_url()
+
+
+def violations(page, axe_source):
+    # Evaluated through the DevTools protocol, so the page's strict CSP does not apply to it.
+    page.evaluate(axe_source)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [node["target"] for node in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_public_page_has_no_axe_violations(page, site, axe_source, width):
+    base, report_url = site
+    page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    for path in PAGES:
+        path = report_url if path == "REPORT" else path
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert page.locator("main").count() == 1, path
+        problems = violations(page, axe_source)
+        if problems:
+            found[path] = problems
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def test_keyboard_focus_is_visible(page, site):
+    base, _report = site
+    page.goto(base + "/")
+    page.keyboard.press("Tab")  # the skip link
+    focused = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.className, s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert focused[0] == "skip-link"
+    assert focused[1] != "none" and focused[2] != "0px"

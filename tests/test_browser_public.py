@@ -1,0 +1,105 @@
+"""A real Chromium browses the public side: dashboard → area → commitment, filters the list,
+switches language, downloads a CSV."""
+
+import csv
+import io
+
+import pytest
+
+from tests.progress_data import make_published_reports, restore_migrated_rows
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def keep_migrated_rows(django_db_blocker):
+    """Set up before the live server's database and torn down after its flush: puts back
+    the rows migrations created (permissions, the roles' groups) for the tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        restore_migrated_rows()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A visitor whose browser asks for Spanish, the portal's default language."""
+    return {**browser_context_args, "locale": "es-MX"}
+
+
+@pytest.fixture
+def site(live_plan, settings):
+    """The live server with the plan and some published reports, pages rendered fresh."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    make_published_reports(120, seed=11, states=["MX", "AR", "CL", "CO", "PE"])
+    return live_plan.url
+
+
+def test_dashboard_to_area_to_commitment(page, site):
+    page.goto(site + "/")
+    assert page.locator("h1").count() == 1
+    assert page.locator("table.matrix tbody tr").count() == 33
+    assert "5 of 33" in page.locator(".kpis").inner_text()
+    page.locator("#area-heading + ul").get_by_role("link", name="Acción Turística Común").click()
+    page.wait_for_url("**/areas/14/")
+    assert "Acción Turística Común" in page.locator("h1").inner_text()
+    page.get_by_role("link", name="Celebración de Cumbre Mundial de arqueología").click()
+    page.wait_for_url("**/commitments/14.1/")
+    assert "14.1" in page.locator("h1").inner_text()
+    assert page.locator("#states-heading ~ div table tbody tr").count() == 33
+
+
+def test_filter_the_commitment_list(page, site):
+    page.goto(site + "/commitments/")
+    page.locator("#id_area").select_option("3")
+    page.locator("#id_sort").select_option("-progress")
+    page.locator(".filters-card button[type=submit]").click()
+    page.wait_for_url("**/commitments/?*area=3*")
+    assert "sort=-progress" in page.url
+    refs = page.locator("table.list-table tbody th .ref").all_inner_texts()
+    assert sorted(refs) == ["3.1", "3.1.1", "3.1.2"]
+    # The address is the view: opening it again shows the same rows.
+    page.goto(page.url)
+    assert page.locator("#id_area").input_value() == "3"
+
+
+def test_an_invalid_filter_shows_the_error_in_the_page(page, site):
+    page.goto(site + "/commitments/?due_before=banana&area=3")
+    alert = page.get_by_role("alert")
+    assert alert.is_visible()
+    assert page.locator("table.list-table tbody tr").count() == 3
+
+
+def test_switch_language_with_the_switcher(page, site):
+    page.goto(site + "/commitments/?area=3")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.locator("#language-select").select_option("en")
+    page.locator(".lang-switch button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "area=3" in page.url  # back on the same view
+    page.locator("#language-select").select_option("fr")
+    page.locator(".lang-switch button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    # Plan content stays Spanish, marked as such.
+    assert page.locator('table.list-table a[lang="es"]').count() == 3
+
+
+def test_download_the_filtered_list_as_csv(page, site):
+    page.goto(site + "/commitments/?area=13")
+    with page.expect_download() as info:
+        page.locator(".downloads a", has_text="CSV").first.click()
+    download = info.value
+    assert download.suggested_filename == "commitments.csv"
+    with open(download.path(), encoding="utf-8-sig") as handle:
+        text = handle.read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["reference"] for row in rows] == ["13.1", "13.1.1", "13.1.2", "13.1.3"]
+
+
+def test_dashboard_reads_at_375_px_without_sideways_scrolling(page, site):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ("/", "/commitments/", "/commitments/13.1/", "/states/MX/", "/agencies/SRE/"):
+        page.goto(site + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
