@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from areas.imports import CuratorImportExportMixin
+
+from .forms import ReturnForm
 from .models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
 from .resources import CommitmentResource, MemberStateResource, ProgressReportResource
+from .services import reports as report_service
 
 
 class ChildInline(admin.TabularInline):
@@ -17,7 +22,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [CommitmentResource]
     list_display = ("reference", "short_text", "area", "parent", "due_date")
     list_filter = ("area", "area__axis", "area__agencies", ("parent", admin.EmptyFieldListFilter))
@@ -33,7 +38,7 @@ class CommitmentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(MemberState)
-class MemberStateAdmin(ImportExportModelAdmin):
+class MemberStateAdmin(CuratorImportExportMixin, ImportExportModelAdmin):
     resource_classes = [MemberStateResource]
     list_display = ("iso_code", "name")
     search_fields = ("iso_code", "name")
@@ -47,7 +52,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProgressReportAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [ProgressReportResource]
     list_display = (
         "commitment",
@@ -64,8 +69,71 @@ class ProgressReportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     search_fields = ("narrative", "commitment__reference", "member_state__name")
     date_hierarchy = "reported_on"
     raw_id_fields = ("commitment", "supersedes")
-    readonly_fields = ("author", "reviewed_by", "submitted_at", "published_at", "version")
+    # The review state moves only through the workflow's actions, which keep the current
+    # progress and the e-mails right; a form field would bypass them.
+    readonly_fields = (
+        "review_state",
+        "return_reason",
+        "supersedes",
+        "author",
+        "reviewed_by",
+        "submitted_at",
+        "published_at",
+        "version",
+    )
     inlines = [EvidenceInline]
+    actions = ["publish_selected", "return_selected"]
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("commitments.review_progressreport")
+
+    def has_change_permission(self, request, obj=None):
+        # A published report is immutable: a correction is a new report that supersedes it.
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # An official's open form on this report must now see it as stale.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected reports"), permissions=["review"])
+    def publish_selected(self, request, queryset):
+        published, skipped = report_service.publish_many(queryset, by=request.user)
+        self._report_review(request, published, skipped, _("%(count)d report(s) published."))
+
+    @admin.action(
+        description=_("Return the selected reports with a reason"), permissions=["review"]
+    )
+    def return_selected(self, request, queryset):
+        form = ReturnForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            returned, skipped = report_service.return_many(
+                queryset, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            self._report_review(request, returned, skipped, _("%(count)d report(s) returned."))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Return reports"),
+            "reports": queryset.select_related("commitment", "member_state"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "commitments/workspace/admin_return.html", context)
+
+    def _report_review(self, request, done, skipped, message):
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d report(s) were not awaiting review and were left as they were.")
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 @admin.register(CurrentProgress)

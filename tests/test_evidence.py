@@ -1,0 +1,237 @@
+"""Evidence: links and files, checked by content, kept private until the report is public."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
+from reporting_helpers import LEAF, make_report
+
+from commitments.models import Evidence, ProgressReport, ReviewState
+from commitments.services import reports as report_service
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media_root):
+    return sorted(path for path in media_root.rglob("*") if path.is_file())
+
+
+def zipped(entries):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+DOCX = zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
+XLSX = zipped({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+ODT = zipped({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
+PLAIN_ZIP = zipped({"notes.txt": "hola"})
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def post_report(client, files=(), **fields):
+    data = {
+        "status": "in_progress",
+        "percentage": "40",
+        "reported_on": "2020-06-01",
+        "narrative": "Avance con evidencia.",
+        "action": "save",
+        "files": list(files),
+        **fields,
+    }
+    return client.post(reverse("workspace:report_new", args=[LEAF]), data, headers=EN)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("acta.pdf", PDF, "application/pdf"),
+        ("foto.png", PNG, "image/png"),
+        (
+            "informe.docx",
+            DOCX,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("cifras.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("informe.odt", ODT, "application/vnd.oasis.opendocument.text"),
+        # The name does not matter: the content does.
+        ("sin-extension", PDF, "application/pdf"),
+    ],
+)
+def test_accepted_files_are_stored_with_the_type_their_content_shows(
+    client_of, official_mx, media_root, name, content, content_type
+):
+    response = post_report(client_of(official_mx), files=[upload(name, content)])
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.content_type, evidence.size) == (content_type, len(content))
+    assert len(stored_files(media_root)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("acta.pdf", b"<html><script>alert(1)</script></html>"),
+        ("informe.docx", PLAIN_ZIP),
+        ("programa.exe", b"MZ\x90\x00" + b"\x00" * 60),
+        ("vacio.pdf", b""),
+    ],
+)
+def test_files_whose_content_is_not_accepted_are_refused_and_nothing_is_written(
+    client_of, official_mx, media_root, name, content
+):
+    response = post_report(client_of(official_mx), files=[upload(name, content)])
+    assert response.status_code == 400
+    assert not ProgressReport.objects.exists()
+    assert not Evidence.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_one_bad_file_among_good_ones_writes_nothing(client_of, official_mx, media_root):
+    response = post_report(
+        client_of(official_mx),
+        files=[upload("acta.pdf", PDF), upload("falso.png", b"GIF? no: plain text")],
+    )
+    assert response.status_code == 400
+    assert "“falso.png” is not a PDF, an image or an office document." in (
+        response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    )
+    assert not Evidence.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_file_over_the_size_limit_is_refused(client_of, official_mx, media_root, settings):
+    settings.EVIDENCE_MAX_BYTES = 40
+    response = post_report(client_of(official_mx), files=[upload("acta.pdf", PDF)])
+    assert response.status_code == 400
+    assert "is larger than" in response.content.decode()
+    assert stored_files(media_root) == []
+
+
+def test_good_file_with_another_field_invalid_writes_nothing(client_of, official_mx, media_root):
+    response = post_report(
+        client_of(official_mx), files=[upload("acta.pdf", PDF)], reported_on="2999-01-01"
+    )
+    assert response.status_code == 400
+    assert not ProgressReport.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_invalid_link_is_refused_with_a_message(client_of, official_mx):
+    response = post_report(client_of(official_mx), links="https://ok.example\njavascript:alert(1)")
+    assert response.status_code == 400
+    assert "is not a web address" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_a_failure_while_storing_files_leaves_no_file_behind(official_mx, media_root, monkeypatch):
+    saves = []
+    original_save = Evidence.save
+
+    def failing_save(self, *args, **kwargs):
+        saves.append(self)
+        if len(saves) == 2:
+            raise IntegrityError("simulated")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Evidence, "save", failing_save)
+    report = ProgressReport(
+        commitment_id=make_report(official_mx).commitment_id,
+        member_state=official_mx.official_profile.member_state,
+        status="in_progress",
+        percentage=30,
+        reported_on="2020-06-01",
+    )
+    files = [upload("a.pdf", PDF), upload("b.pdf", PDF)]
+    with pytest.raises(IntegrityError):
+        report_service.save_report(report, by=official_mx, files=files)
+    assert stored_files(media_root) == []
+
+
+@pytest.fixture
+def draft_with_file(client_of, official_ar):
+    post_report(client_of(official_ar), files=[upload("acta.pdf", PDF)])
+    return Evidence.objects.get()
+
+
+def download(client, evidence):
+    return client.get(reverse("workspace:evidence", args=[evidence.pk]))
+
+
+def test_owning_state_downloads_its_draft_evidence(client_of, official_ar, draft_with_file):
+    response = download(client_of(official_ar), draft_with_file)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert "private" in response["Cache-Control"]
+
+
+def test_other_state_and_the_public_cannot_download_draft_evidence(
+    client_of, official_mx, draft_with_file
+):
+    assert download(client_of(official_mx), draft_with_file).status_code == 404
+    assert download(client_of(None), draft_with_file).status_code == 404
+
+
+def test_curator_downloads_unpublished_evidence(client_of, curator, draft_with_file):
+    assert download(client_of(curator), draft_with_file).status_code == 200
+
+
+def test_published_evidence_is_public(client_of, official_ar, curator, draft_with_file):
+    report = draft_with_file.report
+    report_service.submit(report, by=official_ar)
+    report_service.publish(report, by=curator)
+    response = download(client_of(None), draft_with_file)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_evidence_files_have_no_public_media_url(client, draft_with_file, settings):
+    assert client.get("/" + settings.MEDIA_URL + draft_with_file.file.name).status_code == 404
+
+
+def test_official_removes_evidence_of_a_draft(
+    client_of, official_ar, draft_with_file, media_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(official_ar).post(
+            reverse("workspace:evidence_delete", args=[draft_with_file.pk])
+        )
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_evidence_of_a_submitted_report_cannot_be_removed(client_of, official_ar, draft_with_file):
+    report_service.submit(draft_with_file.report, by=official_ar)
+    response = client_of(official_ar).post(
+        reverse("workspace:evidence_delete", args=[draft_with_file.pk])
+    )
+    assert response.status_code == 403
+    assert Evidence.objects.exists()
+
+
+def test_submitted_report_keeps_its_evidence_visible_to_curators(
+    client_of, official_ar, curator, draft_with_file
+):
+    report = report_service.submit(draft_with_file.report, by=official_ar)
+    assert report.review_state == ReviewState.SUBMITTED
+    page = client_of(curator).get(reverse("workspace:review_report", args=[report.pk]))
+    assert reverse("workspace:evidence", args=[draft_with_file.pk]) in page.content.decode()

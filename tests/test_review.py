@@ -1,0 +1,279 @@
+"""Curators publish or return submitted reports, one at a time or many at once."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from reporting_helpers import OTHER_LEAF, bulk_published, make_report
+
+from commitments.models import CurrentProgress, ProgressReport, ReviewState
+from commitments.services.reports import publish
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+QUEUE = reverse("workspace:review")
+
+
+def test_queue_lists_reports_awaiting_review_only(client_of, official_mx, official_ar, curator):
+    submitted = make_report(official_mx, ReviewState.SUBMITTED)
+    resubmitted = make_report(
+        official_ar, ReviewState.RESUBMITTED, reference=OTHER_LEAF, curator=curator
+    )
+    make_report(official_ar, ReviewState.DRAFT)
+    make_report(official_mx, ReviewState.PUBLISHED, reference=OTHER_LEAF, curator=curator)
+    response = client_of(curator).get(QUEUE)
+    assert response.status_code == 200
+    assert {report.pk for report in response.context["page_obj"]} == {
+        submitted.pk,
+        resubmitted.pk,
+    }
+
+
+def test_queue_filters_by_member_state(client_of, official_mx, official_ar, curator):
+    make_report(official_mx, ReviewState.SUBMITTED)
+    argentina = make_report(official_ar, ReviewState.SUBMITTED)
+    response = client_of(curator).get(QUEUE, {"member_state": argentina.member_state_id})
+    assert [report.pk for report in response.context["page_obj"]] == [argentina.pk]
+
+
+def test_curator_publishes_several_reports_at_once(
+    client_of, official_mx, official_ar, curator, mailoutbox, django_capture_on_commit_callbacks
+):
+    mexico = make_report(official_mx, ReviewState.SUBMITTED, percentage=25)
+    argentina = make_report(official_ar, ReviewState.SUBMITTED, percentage=75)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(curator).post(
+            QUEUE, {"reports": [mexico.pk, argentina.pk], "action": "publish"}
+        )
+    assert response.status_code == 302
+    for report in (mexico, argentina):
+        report.refresh_from_db()
+        assert report.review_state == ReviewState.PUBLISHED
+        assert report.reviewed_by == curator
+    assert set(CurrentProgress.objects.values_list("member_state__iso_code", "percentage")) == {
+        ("MX", 25),
+        ("AR", 75),
+    }
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "oficial-ar@example.org",
+        "oficial-mx@example.org",
+    ]
+
+
+def test_returning_several_needs_a_reason_and_changes_nothing_without_one(
+    client_of, official_mx, curator
+):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    response = client_of(curator).post(
+        QUEUE, {"reports": [report.pk], "action": "return", "reason": " "}, headers=EN
+    )
+    assert response.status_code == 400
+    assert "Say why the reports are returned." in response.content.decode()
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.SUBMITTED
+
+
+def test_curator_returns_several_with_a_reason_the_officials_are_told(
+    client_of, official_mx, official_ar, curator, mailoutbox, django_capture_on_commit_callbacks
+):
+    mexico = make_report(official_mx, ReviewState.SUBMITTED)
+    argentina = make_report(official_ar, ReviewState.RESUBMITTED, curator=curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_of(curator).post(
+            QUEUE,
+            {"reports": [mexico.pk, argentina.pk], "action": "return", "reason": "Sin fuentes."},
+        )
+    for report in (mexico, argentina):
+        report.refresh_from_db()
+        assert (report.review_state, report.return_reason) == (
+            ReviewState.RETURNED,
+            "Sin fuentes.",
+        )
+    assert len(mailoutbox) == 2
+    assert all("Sin fuentes." in message.body for message in mailoutbox)
+    assert not CurrentProgress.objects.exists()
+
+
+def test_bulk_action_cannot_pick_a_draft(client_of, official_mx, curator):
+    draft = make_report(official_mx)
+    response = client_of(curator).post(QUEUE, {"reports": [draft.pk], "action": "publish"})
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.review_state == ReviewState.DRAFT
+
+
+def test_curator_returns_one_report_from_its_page(client_of, official_ar, curator):
+    report = make_report(official_ar, ReviewState.SUBMITTED)
+    url = reverse("workspace:review_report", args=[report.pk])
+    client = client_of(curator)
+    empty = client.post(url, {"action": "return", "reason": ""}, headers=EN)
+    assert empty.status_code == 400
+    assert "This field is required." in empty.content.decode()
+    client.post(url, {"action": "return", "reason": "Adjunte el acta."})
+    report.refresh_from_db()
+    assert (report.review_state, report.return_reason, report.reviewed_by) == (
+        ReviewState.RETURNED,
+        "Adjunte el acta.",
+        curator,
+    )
+
+
+def test_curator_publishes_one_report_from_its_page(client_of, official_ar, curator):
+    report = make_report(official_ar, ReviewState.SUBMITTED)
+    client_of(curator).post(
+        reverse("workspace:review_report", args=[report.pk]), {"action": "publish"}
+    )
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.PUBLISHED
+    assert CurrentProgress.objects.get().report == report
+
+
+@pytest.mark.parametrize("review_state", [ReviewState.DRAFT, ReviewState.RETURNED])
+def test_reports_not_awaiting_review_cannot_be_published(
+    client_of, official_ar, curator, review_state
+):
+    report = make_report(official_ar, review_state, curator=curator)
+    response = client_of(curator).post(
+        reverse("workspace:review_report", args=[report.pk]), {"action": "publish"}
+    )
+    assert response.status_code == 409
+    report.refresh_from_db()
+    assert report.review_state == review_state
+
+
+def test_unpublished_report_is_not_public_and_published_one_is(client, official_ar, curator):
+    report = make_report(official_ar, ReviewState.SUBMITTED)
+    assert client.get(reverse("commitments:report", args=[report.pk])).status_code == 404
+    publish(report, by=curator)
+    assert client.get(reverse("commitments:report", args=[report.pk])).status_code == 200
+
+
+def test_published_report_cannot_be_changed_by_its_official(client_of, official_mx, curator):
+    report = make_report(official_mx, ReviewState.PUBLISHED, curator=curator)
+    response = client_of(official_mx).post(
+        reverse("workspace:report", args=[report.pk]),
+        {
+            "status": "completed",
+            "percentage": "100",
+            "narrative": "x",
+            "version": report.version,
+            "reported_on": report.reported_on.isoformat(),
+        },
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.percentage == 40
+
+
+def test_published_report_is_read_only_in_the_admin(client_of, official_mx, curator):
+    report = make_report(official_mx, ReviewState.PUBLISHED, curator=curator)
+    url = reverse("admin:commitments_progressreport_change", args=[report.pk])
+    client = client_of(curator)
+    response = client.post(url, {"percentage": "90", "status": "in_progress"})
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.percentage == 40
+
+
+def test_admin_action_publishes_selected_reports(client_of, official_mx, curator):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    draft = make_report(official_mx, reference=OTHER_LEAF)
+    response = client_of(curator).post(
+        reverse("admin:commitments_progressreport_changelist"),
+        {"action": "publish_selected", ACTION_CHECKBOX_NAME: [report.pk, draft.pk]},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    draft.refresh_from_db()
+    assert report.review_state == ReviewState.PUBLISHED
+    assert draft.review_state == ReviewState.DRAFT
+
+
+def test_admin_action_returns_with_a_reason_asked_on_an_intermediate_page(
+    client_of, official_mx, curator
+):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    client = client_of(curator)
+    changelist = reverse("admin:commitments_progressreport_changelist")
+    ask = client.post(
+        changelist, {"action": "return_selected", ACTION_CHECKBOX_NAME: [report.pk]}, headers=EN
+    )
+    assert ask.status_code == 200
+    assert "Reason for return" in ask.content.decode()
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.SUBMITTED
+
+    done = client.post(
+        changelist,
+        {
+            "action": "return_selected",
+            ACTION_CHECKBOX_NAME: [report.pk],
+            "confirm": "yes",
+            "reason": "Falta el indicador.",
+        },
+    )
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert (report.review_state, report.return_reason) == (
+        ReviewState.RETURNED,
+        "Falta el indicador.",
+    )
+
+
+def test_officials_have_no_review_actions(client_of, official_mx):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    assert client_of(official_mx).get(QUEUE).status_code == 403
+    client_of(official_mx).post(QUEUE, {"reports": [report.pk], "action": "publish"})
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.SUBMITTED
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_queue_costs_the_same_queries_at_any_number_of_reports(
+    client_of, official_mx, curator, count, django_assert_max_num_queries
+):
+    bulk_published(count)
+    make_report(official_mx, ReviewState.SUBMITTED)
+    make_report(official_mx, ReviewState.SUBMITTED, reference=OTHER_LEAF)
+    client = client_of(curator)
+    with django_assert_max_num_queries(12):
+        response = client.get(QUEUE)
+    assert len(response.context["page_obj"]) == 2
+    assert ProgressReport.objects.published().count() == count
+
+
+def test_admin_form_cannot_publish_around_the_workflow(client_of, official_mx, curator):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    response = client_of(curator).post(
+        reverse("admin:commitments_progressreport_change", args=[report.pk]),
+        {
+            "commitment": report.commitment_id,
+            "member_state": report.member_state_id,
+            "status": "in_progress",
+            "percentage": "41",
+            "narrative": report.narrative,
+            "reported_on": report.reported_on.isoformat(),
+            "review_state": "published",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+            "evidence-MIN_NUM_FORMS": "0",
+            "evidence-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.percentage, report.review_state) == (41, ReviewState.SUBMITTED)
+    assert not CurrentProgress.objects.exists()
+
+
+def test_roles_come_back_after_the_database_lost_them(db):
+    from django.contrib.auth.models import Group
+
+    from accounts.models import CURATORS_GROUP, OFFICIALS_GROUP
+    from accounts.roles import ensure_roles
+
+    Group.objects.all().delete()
+    ensure_roles()
+    curators = Group.objects.get(name=CURATORS_GROUP)
+    assert curators.permissions.filter(codename="review_progressreport").exists()
+    assert not curators.permissions.filter(codename="delete_progressreport").exists()
+    assert Group.objects.filter(name=OFFICIALS_GROUP).exists()
