@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import Commitment
 
+from .imports import CuratorImportExportMixin
 from .models import Agency, Objective, Official, ThematicAxis, WorkArea
 from .resources import (
     AgencyResource,
@@ -15,7 +16,7 @@ from .resources import (
 )
 
 
-class PlanAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PlanAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     """Curators' admin for a piece of the plan: import/export and its history."""
 
 
@@ -53,6 +54,7 @@ class ThematicAxisAdmin(PlanAdmin):
 class AgencyAdmin(PlanAdmin):
     resource_classes = [AgencyResource]
     list_display = ("acronym", "name", "note")
+    list_filter = ("areas__axis", "areas")
     search_fields = ("acronym", "name")
 
 

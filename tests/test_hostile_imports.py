@@ -1,0 +1,262 @@
+"""Hostile files (ASVS 5.2, 1.2.10): each is refused with a clear message, and no table
+gains or loses a single row."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from areas import imports
+from areas.imports import export_tables, import_file
+from tests.import_helpers import REPORT_HEADERS, csv_file, report_rows, row_counts
+
+pytestmark = pytest.mark.django_db
+
+BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>
+</worksheet>"""
+
+
+def refused(name, data, *expected):
+    """Import ``data`` as ``name``: it must fail with ``expected`` in its messages and
+    leave every table with exactly the rows it had."""
+    counts = row_counts()
+    with translation.override("en"):
+        outcome = import_file(name, data)
+        messages = [str(problem) for problem in outcome.problems]
+    assert not outcome.ok
+    for text in expected:
+        assert any(text in message for message in messages), messages
+    assert row_counts() == counts
+    return messages
+
+
+def replace_member(xlsx, member, content):
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = content if info.filename == member else source.read(info)
+            target.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+def reports_csv(rows):
+    return csv_file(REPORT_HEADERS, rows)
+
+
+def test_a_foreign_key_that_does_not_exist(plan):
+    rows = report_rows(3)
+    rows[1][1] = "ZZ"
+    messages = refused("progress_reports.csv", reports_csv(rows), "row 3, column member_state")
+    assert "There is no member state with ISO code “ZZ”." in messages[0]
+
+
+def test_an_unknown_agency_among_an_areas_agencies(plan):
+    data = export_tables("xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["areas"]["F2"] = "SRE|NOEXISTE"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused(
+        "plan.xlsx",
+        buffer.getvalue(),
+        "areas, row 2, column agencies: There is no agency with acronym “NOEXISTE”.",
+    )
+
+
+def test_a_duplicate_natural_key(plan):
+    rows = report_rows(3)
+    rows.append(list(rows[0]))
+    refused(
+        "progress_reports.csv",
+        reports_csv(rows),
+        "row 5, column commitment: Row 2 already has this key",
+    )
+
+
+def test_one_bad_row_at_row_9999_of_10000(plan):
+    rows = report_rows(10_000)
+    rows[9_998][4] = 150  # the 9,999th report, on line 10,000 after the heading
+    messages = refused("progress_reports.csv", reports_csv(rows), "row 10000, column percentage")
+    assert len(messages) == 1
+
+
+def test_a_wrong_extension(plan):
+    refused("plan.exe", b"MZ\x90\x00", "Files ending in “.exe” cannot be imported")
+    refused("plan.xls", b"\xd0\xcf\x11\xe0", "Files ending in “.xls” cannot be imported")
+
+
+def test_content_that_does_not_match_its_extension(plan):
+    refused("plan.xlsx", reports_csv(report_rows(2)), "not a real XLSX file")
+    refused("progress_reports.csv", export_tables("xlsx"), "not CSV text")
+
+
+def test_a_file_over_the_size_limit(plan, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    refused("progress_reports.csv", reports_csv(report_rows(100)), "files up to 1000")
+
+
+def test_an_xlsx_billion_laughs(plan):
+    assert openpyxl.DEFUSEDXML is True  # openpyxl parses through defusedxml
+    data = replace_member(export_tables("xlsx"), "xl/worksheets/sheet1.xml", BILLION_LAUGHS)
+    refused("plan.xlsx", data, "declares XML entities")
+
+
+def test_a_billion_laughs_is_refused_by_defusedxml_too(plan, monkeypatch):
+    monkeypatch.setattr(imports, "_refuse_xml_entities", lambda archive: None)
+    data = replace_member(export_tables("xlsx"), "xl/worksheets/sheet1.xml", BILLION_LAUGHS)
+    refused("plan.xlsx", data, "declares XML entities")
+
+
+def test_a_zip_bomb_posing_as_xlsx(plan):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("[Content_Types].xml", b"<Types/>")
+        bomb.writestr("xl/worksheets/sheet1.xml", b" " * (60 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 200_000
+    refused("plan.xlsx", buffer.getvalue(), "looks like a zip bomb")
+
+
+def test_a_sheet_with_a_million_blank_rows(plan):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "progress_reports"
+    sheet.append(REPORT_HEADERS)
+    sheet.append(report_rows(1)[0])
+    sheet.cell(row=1_000_003, column=1, value="1.1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused("plan.xlsx", buffer.getvalue(), "more than 1000 blank rows in a row from row 3")
+
+
+def test_a_csv_with_a_million_blank_lines(plan):
+    data = reports_csv(report_rows(1)) + b"\r\n" * 1_000_000
+    refused("progress_reports.csv", data, "blank rows in a row from row 3")
+
+
+def test_a_csv_in_latin_1(plan):
+    rows = report_rows(3)
+    for row in rows:
+        row[5] = "Avance."
+    rows[2][5] = "Avance en México y Perú."
+    data = csv_file(REPORT_HEADERS, rows, encoding="latin-1")
+    refused("progress_reports.csv", data, "Line 4 is not valid UTF-8")
+
+
+def test_a_csv_in_utf_16(plan):
+    data = csv_file(REPORT_HEADERS, report_rows(3), encoding="utf-16")
+    refused("progress_reports.csv", data, "saved as UTF-16")
+
+
+def test_a_percentage_of_150(plan):
+    rows = report_rows(2)
+    rows[0][4] = 150
+    refused(
+        "progress_reports.csv",
+        reports_csv(rows),
+        "row 2, column percentage: A percentage runs from 0 to 100.",
+    )
+
+
+def test_a_status_outside_the_vocabulary(plan):
+    rows = report_rows(2)
+    rows[1][3] = "almost_done"
+    refused(
+        "progress_reports.csv",
+        reports_csv(rows),
+        "row 3, column status: “almost_done” is not a status; use one of: not_started,",
+    )
+
+
+def test_a_percentage_that_does_not_fit_its_status(plan):
+    rows = report_rows(2)
+    rows[1][3], rows[1][4] = "completed", 40
+    refused(
+        "progress_reports.csv",
+        reports_csv(rows),
+        "row 3, column percentage: With status completed the percentage runs from 100 to 100.",
+    )
+
+
+def test_a_json_row_that_is_not_flat(plan):
+    refused("plan.json", b'{"axes": [{"number": 1, "name": {"x": 1}}]}', "not an object of plain")
+
+
+def test_deeply_nested_json(plan):
+    refused("plan.json", b"[" * 100_000 + b"]" * 100_000, "not valid JSON")
+
+
+def test_unknown_columns_are_refused_not_ignored(plan):
+    data = csv_file(["reference", "texto"], [["1.1", "Otro."]])
+    refused("commitments.csv", data, "Unknown columns: texto.")
+
+
+# --- The same files through the admin ---------------------------------------------------
+
+
+def _admin_upload(client, data, name, fmt="1"):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post(
+        reverse("admin:commitments_progressreport_import"),
+        {"resource": "0", "format": fmt, "import_file": upload},
+        headers={"accept-language": "en"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fmt", "message"),
+    [
+        ("r.exe", b"MZ", "1", "the format chosen is CSV"),
+        ("r.csv", "Méxíco".encode("latin-1"), "1", "is not valid UTF-8"),
+        ("r.xlsx", b"PK\x03\x04garbage", "0", "This XLSX file is damaged"),
+        ("r.xlsx", b"a,b\n1,2\n", "0", "not a real XLSX file"),
+    ],
+)
+def test_the_admin_refuses_hostile_files_before_any_preview(
+    client_of, curator, name, data, fmt, message
+):
+    client = client_of(curator)
+    counts = row_counts()
+    response = _admin_upload(client, data, name, fmt)
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    assert message in str(response.context["form"].errors["import_file"])
+    assert row_counts() == counts
+
+
+def test_the_admin_refuses_a_file_over_the_size_limit_unread(client_of, curator, settings):
+    settings.IMPORT_MAX_BYTES = 500
+    client = client_of(curator)
+    counts = row_counts()
+    response = _admin_upload(client, reports_csv(report_rows(50)), "r.csv")
+    assert "files up to 500" in str(response.context["form"].errors["import_file"])
+    assert row_counts() == counts
+
+
+def test_the_admin_preview_of_a_bad_row_writes_nothing(client_of, curator):
+    rows = report_rows(30)
+    rows[20][4] = 150
+    client = client_of(curator)
+    counts = row_counts()
+    response = _admin_upload(client, reports_csv(rows), "r.csv")
+    assert "confirm_form" not in response.context
+    assert "A percentage runs from 0 to 100." in response.content.decode()
+    assert row_counts() == counts
