@@ -1,0 +1,128 @@
+"""Every page runs the same number of queries with 10 published reports as with 1,000.
+
+A page whose query count grows with the report history is an N+1 waiting for the archive
+to fill up: ten years of monthly reports are ~160,000 rows. To cover a new page, add its
+URL to PAGES.
+"""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from commitments.models import (
+    Commitment,
+    MemberState,
+    ProgressReport,
+    ReviewState,
+    Status,
+)
+from commitments.services.reports import rebuild_current_progress
+
+SMALL, LARGE = 10, 1000
+
+# (who asks, URL). A URL may name {report}: a published report's id.
+PAGES = [
+    (None, "/"),
+    (None, "/commitments/"),
+    (None, "/commitments/?area=3&status=in_progress&state=MX"),
+    (None, "/commitments/?q=red&sort=progress"),
+    (None, "/commitments/3.1.1/"),
+    (None, "/commitments/13.1/"),
+    (None, "/states/MX/"),
+    (None, "/areas/3/"),
+    (None, "/agencies/SRE/"),
+    (None, "/reports/{report}/"),
+    ("official_mx", "/accounts/"),
+    ("official_mx", "/my-state/"),
+    ("curator", "/review/"),
+    ("curator", "/admin/commitments/progressreport/"),
+    ("curator", "/admin/commitments/progressreport/?review_state__exact=published"),
+    ("curator", "/admin/commitments/currentprogress/"),
+    ("curator", "/admin/commitments/commitment/"),
+]
+
+FIRST_REPORTED = ["1.1", "3.1.1", "13.1.1"]
+
+STATUSES = [
+    (Status.NOT_STARTED, 0),
+    (Status.IN_PROGRESS, 35),
+    (Status.IN_PROGRESS, 80),
+    (Status.COMPLETED, 100),
+    (Status.SUSPENDED, 20),
+]
+
+
+def add_reports(count, start=0):
+    """``count`` more reports spread over every commitment × state, newest last: nine in
+    ten published, the rest drafts and submissions waiting in workspaces and the queue."""
+    pairs = list(
+        itertools.product(
+            Commitment.objects.reportable().order_by("reference_key").values_list("pk", flat=True),
+            MemberState.objects.order_by("iso_code").values_list("pk", flat=True),
+        )
+    )
+    # México first, so that its official's workspace and the review queue fill up too, and
+    # the commitments PAGES name first, so that each page has reports to show at 10 too.
+    mexico = MemberState.objects.get(iso_code="MX").pk
+    first = {
+        pk: position
+        for position, pk in enumerate(
+            Commitment.objects.filter(reference__in=FIRST_REPORTED).values_list("pk", flat=True)
+        )
+    }
+    pairs.sort(key=lambda pair: (pair[1] != mexico, first.get(pair[0], len(first))))
+    now = timezone.now()
+    reports = []
+    for n in range(start, start + count):
+        commitment, state = pairs[n % len(pairs)]
+        status, percentage = STATUSES[n % len(STATUSES)]
+        review_state = [ReviewState.DRAFT, ReviewState.SUBMITTED][n % 2] if n % 10 == 9 else None
+        reports.append(
+            ProgressReport(
+                commitment_id=commitment,
+                member_state_id=state,
+                status=status,
+                percentage=percentage,
+                narrative=f"Avance {n}",
+                reported_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n // len(pairs)),
+                review_state=review_state or ReviewState.PUBLISHED,
+                published_at=None if review_state else now,
+                submitted_at=now,
+            )
+        )
+    ProgressReport.objects.bulk_create(reports, batch_size=500)
+    rebuild_current_progress()
+
+
+def queries_for(client, url):
+    client.get(url, follow=True)  # one-off work (sessions, content types) happens here
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, follow=True)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(("actor", "url"), PAGES, ids=[f"{a or 'anonymous'} {u}" for a, u in PAGES])
+def test_page_runs_the_same_queries_at_any_number_of_reports(
+    actor, url, plan, official_mx, curator, client, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    if actor:
+        client.force_login({"official_mx": official_mx, "curator": curator}[actor])
+
+    add_reports(SMALL)
+    report = ProgressReport.objects.published().order_by("pk").first()
+    url = url.format(report=report.pk)
+    small = queries_for(client, url)
+
+    add_reports(LARGE - SMALL, start=SMALL)
+    assert ProgressReport.objects.count() == LARGE
+    large = queries_for(client, url)
+
+    assert len(large) == len(small), "\n".join(
+        ["queries at 10 reports:", *small, "", "queries at 1,000 reports:", *large]
+    )
