@@ -1,0 +1,52 @@
+"""Every interface string is translated into the four working languages of the region."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def catalogue(code):
+    path = LOCALE / code / "LC_MESSAGES" / "django.po"
+    assert path.exists(), f"{path} is missing: run `make messages`"
+    return polib.pofile(str(path))
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_string_is_translated_and_none_is_fuzzy(code):
+    po = catalogue(code)
+    untranslated = [entry.msgid for entry in po.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
+    assert not untranslated, f"{code}: {len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+    assert not fuzzy, f"{code}: {len(fuzzy)} fuzzy, e.g. {fuzzy[:5]}"
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_catalogue_keeps_the_placeholders_of_each_string(code):
+    for entry in catalogue(code).translated_entries():
+        for placeholder in ("%(", "{{", "%s", "%d"):
+            if entry.msgid.count(placeholder) and not entry.msgid_plural:
+                assert entry.msgstr.count(placeholder) == entry.msgid.count(placeholder), (
+                    f"{code}: {entry.msgid!r} -> {entry.msgstr!r}"
+                )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "heading"),
+    [
+        ("es", "Las 14 áreas de trabajo"),
+        ("en", "The 14 work areas"),
+        ("pt", "As 14 áreas de trabalho"),
+        ("fr", "Les 14 domaines de travail"),
+    ],
+)
+def test_dashboard_speaks_each_language(code, heading):
+    response = Client().get("/", headers={"accept-language": code})
+    assert f'<html lang="{code}">' in response.content.decode()
+    assert heading in response.content.decode()
