@@ -1,27 +1,50 @@
-"""The role groups at run time, for databases emptied after migrating (a flush, a restore
-of a partial backup, a transactional test): the data migration's list, applied again."""
+"""The portal's roles: which groups exist and what curators may do.
 
-import importlib
-
-from django.contrib.auth.models import Group, Permission
+Applied by the data migration ``0002_roles`` and again after every ``migrate`` or flush
+(``post_migrate``), so a database emptied after migrating still has its roles.
+"""
 
 from .models import CURATORS_GROUP, OFFICIALS_GROUP
 
-_roles_migration = importlib.import_module("accounts.migrations.0002_roles")
+# (app_label, model, actions) a curator may use in the admin. Officials work in the portal
+# itself and need no admin permission.
+CURATOR_PERMISSIONS = [
+    ("areas", "thematicaxis", ("view", "add", "change", "delete")),
+    ("areas", "agency", ("view", "add", "change", "delete")),
+    ("areas", "official", ("view", "add", "change", "delete")),
+    ("areas", "workarea", ("view", "add", "change", "delete")),
+    ("areas", "objective", ("view", "add", "change", "delete")),
+    ("commitments", "commitment", ("view", "add", "change", "delete")),
+    ("commitments", "memberstate", ("view", "change")),
+    ("commitments", "progressreport", ("view", "change", "review")),
+    ("commitments", "evidence", ("view",)),
+    ("commitments", "currentprogress", ("view",)),
+    ("accounts", "officialprofile", ("view", "add", "change", "delete")),
+    ("auth", "user", ("view", "add", "change")),
+]
 
 
-def ensure_roles():
+def ensure_roles(group_model=None, permission_model=None, using="default"):
     """Create the curator and official groups if missing and give curators exactly their
-    permissions. Returns the curators' group."""
-    curators, _created = Group.objects.get_or_create(name=CURATORS_GROUP)
-    wanted = []
-    for app_label, model, actions in _roles_migration.CURATOR_PERMISSIONS:
-        for action in actions:
-            wanted.append(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=f"{action}_{model}"
-                )
-            )
-    curators.permissions.set(wanted)
-    Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    permissions. Takes historical models from a migration; returns the curators' group."""
+    if group_model is None:
+        from django.contrib.auth.models import Group as group_model
+        from django.contrib.auth.models import Permission as permission_model
+
+    permissions = [
+        permission_model.objects.using(using).get(
+            content_type__app_label=app_label, codename=f"{action}_{model}"
+        )
+        for app_label, model, actions in CURATOR_PERMISSIONS
+        for action in actions
+    ]
+    curators, _created = group_model.objects.using(using).get_or_create(name=CURATORS_GROUP)
+    curators.permissions.set(permissions)
+    group_model.objects.using(using).get_or_create(name=OFFICIALS_GROUP)
     return curators
+
+
+def ensure_roles_after_migrate(sender, apps=None, using="default", **kwargs):
+    if apps is None:
+        from django.apps import apps
+    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), using)

@@ -96,10 +96,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def live_plan(live_server, transactional_db):
-    """The plan loaded into the live server's database, with the role groups that an earlier
-    transactional test's flush may have erased."""
-    from accounts.roles import ensure_roles
-
-    ensure_roles()
+    """The plan loaded into the live server's database."""
     call_command("loaddata", "ppt2020", verbosity=0)
     return live_server

@@ -1,7 +1,6 @@
 """Published progress reports made up for tests and screenshots, never shipped in the DB."""
 
 import datetime
-import importlib
 import random
 
 from django.utils import timezone
@@ -14,23 +13,6 @@ from commitments.models import (
     Status,
 )
 from commitments.services.reports import rebuild_current_progress
-
-
-def restore_migrated_rows():
-    """Put back what migrations create and a transactional test's flush deletes: content
-    types and permissions (post_migrate), and the two roles' groups (accounts 0002)."""
-    from django.contrib.auth.models import Group, Permission
-    from django.core.management.sql import emit_post_migrate_signal
-
-    roles = importlib.import_module("accounts.migrations.0002_roles")
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    curators, _ = Group.objects.get_or_create(name=roles.CURATORS_GROUP)
-    curators.permissions.set(
-        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-        for app_label, model, actions in roles.CURATOR_PERMISSIONS
-        for action in actions
-    )
-    Group.objects.get_or_create(name=roles.OFFICIALS_GROUP)
 
 
 def random_status(rng):

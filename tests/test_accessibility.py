@@ -8,18 +8,9 @@ from pathlib import Path
 import pytest
 
 from commitments.models import Evidence, ProgressReport
-from tests.progress_data import make_published_reports, restore_migrated_rows
+from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def keep_migrated_rows(django_db_blocker):
-    """Set up before the live server's database and torn down after its flush: puts back
-    the rows migrations created (permissions, the roles' groups) for the tests that follow."""
-    yield
-    with django_db_blocker.unblock():
-        restore_migrated_rows()
 
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
