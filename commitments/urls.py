@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+import celac_ppt.converters  # noqa: F401  (registers iso, ref, acronym)
+
 from . import views
 from .opendata import FormatConverter
 
@@ -10,14 +12,14 @@ register_converter(FormatConverter, "fmt")
 urlpatterns = [
     path("commitments/", views.commitment_list, name="list"),
     path("commitments/data.<fmt:fmt>", views.commitment_list_download, name="list_data"),
-    path("commitments/<str:reference>/", views.commitment_detail, name="detail"),
+    path("commitments/<ref:reference>/", views.commitment_detail, name="detail"),
     path(
-        "commitments/<str:reference>/states.<fmt:fmt>",
+        "commitments/<ref:reference>/states.<fmt:fmt>",
         views.commitment_states_download,
         name="detail_data",
     ),
-    path("states/<str:iso_code>/", views.state_detail, name="state"),
-    path("states/<str:iso_code>/commitments.<fmt:fmt>", views.state_download, name="state_data"),
+    path("states/<iso:iso_code>/", views.state_detail, name="state"),
+    path("states/<iso:iso_code>/commitments.<fmt:fmt>", views.state_download, name="state_data"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("open-data/matrix.<fmt:fmt>", views.matrix_download, name="matrix_data"),
     path(

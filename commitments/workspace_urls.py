@@ -1,12 +1,14 @@
 from django.urls import path
 
+import celac_ppt.converters  # noqa: F401  (registers iso, ref, acronym)
+
 from . import workspace_views as views
 
 app_name = "workspace"
 
 urlpatterns = [
     path("my-state/", views.home, name="home"),
-    path("my-state/commitments/<str:reference>/report/", views.report_new, name="report_new"),
+    path("my-state/commitments/<ref:reference>/report/", views.report_new, name="report_new"),
     path("my-state/reports/<int:pk>/", views.report, name="report"),
     path("my-state/reports/<int:pk>/submit/", views.report_submit, name="submit"),
     path("my-state/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
