@@ -245,9 +245,17 @@ class ProgressReport(models.Model):
             # The curators' review queue, oldest submission first.
             models.Index(fields=["review_state", "submitted_at"], name="report_queue_idx"),
             # "Latest published reports" on the dashboard.
-            models.Index(fields=["review_state", "-published_at"], name="report_latest_idx"),
-            # An official's drafts and returned reports.
-            models.Index(fields=["member_state", "review_state"], name="report_workspace_idx"),
+            models.Index(fields=["review_state", "-published_at", "-id"], name="report_latest_idx"),
+            # A commitment page's published timeline and its count.
+            models.Index(
+                fields=["commitment", "review_state", "-published_at", "-id"],
+                name="report_commitment_timeline_idx",
+            ),
+            # A member state's latest reports; an official's drafts and returned reports.
+            models.Index(
+                fields=["member_state", "review_state", "-published_at", "-id"],
+                name="report_state_latest_idx",
+            ),
         ]
 
     def __str__(self):
