@@ -6,18 +6,9 @@ import io
 
 import pytest
 
-from tests.progress_data import make_published_reports, restore_migrated_rows
+from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def keep_migrated_rows(django_db_blocker):
-    """Set up before the live server's database and torn down after its flush: puts back
-    the rows migrations created (permissions, the roles' groups) for the tests that follow."""
-    yield
-    with django_db_blocker.unblock():
-        restore_migrated_rows()
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +29,7 @@ def test_dashboard_to_area_to_commitment(page, site):
     page.goto(site + "/")
     assert page.locator("h1").count() == 1
     assert page.locator("table.matrix tbody tr").count() == 33
-    assert "5 of 33" in page.locator(".kpis").inner_text()
+    assert "5 de 33" in page.locator(".kpis").inner_text()
     page.locator("#area-heading + ul").get_by_role("link", name="Acción Turística Común").click()
     page.wait_for_url("**/areas/14/")
     assert "Acción Turística Común" in page.locator("h1").inner_text()

@@ -40,10 +40,10 @@ def test_catalogue_keeps_the_placeholders_of_each_string(code):
 @pytest.mark.parametrize(
     ("code", "heading"),
     [
-        ("es", "Las 14 áreas de trabajo"),
-        ("en", "The 14 work areas"),
-        ("pt", "As 14 áreas de trabalho"),
-        ("fr", "Les 14 domaines de travail"),
+        ("es", "Avance por área de trabajo"),
+        ("en", "Progress by work area"),
+        ("pt", "Progresso por área de trabalho"),
+        ("fr", "Avancement par domaine de travail"),
     ],
 )
 def test_dashboard_speaks_each_language(code, heading):
