@@ -62,7 +62,7 @@ test: install lint check-migrations messages audit security-figures test-sqlite 
 # Supply chain: known vulnerabilities in the pinned packages (pip-audit, from PyPI) and
 # high-severity findings in the portal's own code (bandit).
 audit: install
-	$(PY) scripts/audit_dependencies.py
+	$(PY) manage.py audit_dependencies
 	$(BIN)/bandit -q -r . -x ./.venv,./tests,./node_modules,./var --severity-level high
 	@echo "bandit: 0 high-severity findings"
 
