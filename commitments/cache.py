@@ -25,10 +25,10 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.core.exceptions import DisallowedHost
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import URLPattern, URLResolver
 from django.utils.cache import patch_vary_headers
