@@ -127,6 +127,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
+        self.fields["status"].choices = [("", _("Choose a status")), *Status.choices]
         self.fields["percentage"].required = False
         self.fields["files"].help_text = _(
             "PDF, images (PNG, JPEG, GIF, WebP) or office documents (Word, Excel, PowerPoint, "
