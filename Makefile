@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/celac_ppt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check-migrations messages js-deps test-sqlite test-postgres browser-deps clean audit security-figures serve-prod
+.PHONY: install run test lint check-migrations check-messages messages js-deps test-sqlite test-postgres clean audit security-figures serve-prod
 
 install: $(STAMP)
 
@@ -22,6 +22,12 @@ $(STAMP): pyproject.toml
 
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Re-extract the interface strings into locale/: a string added without its four
+# translations then fails tests/test_translations.py.
+check-messages: install
+	$(PY) manage.py makemessages -l es -l en -l pt -l fr --no-location --no-obsolete -v0 \
+		-i .venv -i node_modules -i var -i docs -i bench -i tests
 
 run: install messages
 	$(PY) manage.py migrate --no-input -v0
@@ -57,7 +63,7 @@ test-postgres: install messages js-deps
 		|| { echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL test pass cannot run." >&2; exit 1; }
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
-test: install lint check-migrations messages audit security-figures test-sqlite test-postgres
+test: install lint check-migrations check-messages messages audit security-figures test-sqlite test-postgres
 
 # Supply chain: known vulnerabilities in the pinned packages (pip-audit, from PyPI) and
 # high-severity findings in the portal's own code (bandit).
