@@ -26,7 +26,15 @@ from .services.progress import (
     Figure,
     Rollup,
 )
-from .templatetags.progress import evidence_file_url, matrix_rows_html
+from .templatetags.progress import (
+    deadline_rows_html,
+    evidence_file_url,
+    freshness_grid_html,
+    latest_reports_html,
+    link,
+    matrix_header_html,
+    matrix_rows_html,
+)
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 25
@@ -48,8 +56,8 @@ def agencies_by_area():
     """{area id: [agency, ...]} in one query."""
     links = WorkArea.agencies.through.objects.select_related("agency").order_by("agency__acronym")
     found = {}
-    for link in links:
-        found.setdefault(link.workarea_id, []).append(link.agency)
+    for area_agency in links:
+        found.setdefault(area_agency.workarea_id, []).append(area_agency.agency)
     return found
 
 
@@ -160,10 +168,7 @@ def breakdowns(rollup, areas, axes):
         areas_of_axis.setdefault(area.axis_id, []).append(area.id)
     group = rollup.group
     return {
-        "area": [
-            (area.number, area.name, area.get_absolute_url(), rollup.area(area.id))
-            for area in areas
-        ],
+        "area": [(area.number, area.name, link(area), rollup.area(area.id)) for area in areas],
         "axis": [
             (
                 axis.number,
@@ -177,7 +182,7 @@ def breakdowns(rollup, areas, axes):
             (
                 agency.acronym,
                 agency.name,
-                agency.get_absolute_url(),
+                link(agency),
                 group(rollup.top_level_of_areas(areas_of_agency[agency.pk])),
             )
             for agency in sorted(agencies.values(), key=lambda agency: agency.acronym)
@@ -258,9 +263,12 @@ def dashboard(request):
     commitments, states, rollup, areas, axes = _dashboard_data()
     rows = [make_row(commitment, rollup) for commitment in commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
-    freshness_by_area = [
-        (area, [row for row in rows if row.commitment.area_id == area.id]) for area in areas
-    ]
+    rows_by_area = {}
+    for row in rows:
+        rows_by_area.setdefault(row.commitment.area_id, []).append(row)
+    freshness_grid = freshness_grid_html([(area, rows_by_area.get(area.id, [])) for area in areas])
+    deadlines = sorted(with_deadline, key=lambda row: row.commitment.due_date)
+    latest_reports = latest_published()
     context = {
         "region": rollup.region(),
         "states_total": len(states),
@@ -268,16 +276,18 @@ def dashboard(request):
         "commitments_total": len(commitments),
         "status_counts": rollup.status_counts(),
         "breakdowns": breakdowns(rollup, areas, axes),
-        "areas": areas,
+        "matrix_header": matrix_header_html(areas),
         "matrix_rows": matrix_rows_html(matrix(rollup, states, areas)),
-        "latest_reports": latest_published(),
-        "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
+        "latest_reports": latest_reports,
+        "latest_rows": latest_reports_html(latest_reports),
+        "deadlines": deadlines,
+        "deadline_rows": deadline_rows_html(deadlines),
         "overdue_count": sum(1 for row in with_deadline if row.overdue),
         "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
         "without_deadline": len(rows) - len(with_deadline),
         "due_soon_days": DUE_SOON_DAYS,
         "today": rollup.today,
-        "freshness_by_area": freshness_by_area,
+        "freshness_grid": freshness_grid,
         "freshness_counts": [
             (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
             for light in (FRESH, AGEING, STALE)

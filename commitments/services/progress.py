@@ -191,6 +191,7 @@ class Rollup:
                 self.rows[row["commitment_id"]][row["member_state_id"]] = row
         self._regional = {}
         self._by_state = {}
+        self._state_area_figures = None
 
     # --- one commitment, the whole region -------------------------------------------------
 
@@ -313,7 +314,7 @@ class Rollup:
         return self.group(self.top_level_ids)
 
     def state_area(self, state_id, area_id):
-        figures = self.__dict__.get("_state_area_figures")
+        figures = self._state_area_figures
         if figures is not None and (state_id, area_id) in figures:
             return figures[state_id, area_id]
         return self.state_group(self.top_level_by_area.get(area_id, []), state_id)
@@ -324,35 +325,45 @@ class Rollup:
         The matrix asks for all of them at once; reading each top-level commitment's rows
         once here is several times cheaper than a ``state_area()`` call per cell.
         """
-        figures = self.__dict__.get("_state_area_figures")
-        if figures is not None:
-            return figures
-        # state id -> {top-level commitment id: (percentage, last reported)}, reported only.
-        by_state = defaultdict(dict)
+        if self._state_area_figures is not None:
+            return self._state_area_figures
+        area_of = {cid: area_id for area_id, ids in self.top_level_by_area.items() for cid in ids}
+        # (state id, area id) -> [sum of percentages, top-level commitments reported, last].
+        sums = {}
         for cid in self.top_level_ids:
+            area_id = area_of[cid]
             if self.children.get(cid):
+                reported = []
                 for state_id in {row["member_state_id"] for row in self.leaf_rows(cid)}:
                     figure = self.for_state(cid, state_id)
-                    by_state[state_id][cid] = (figure.mean, figure.last_reported)
+                    reported.append((state_id, figure.mean, figure.last_reported))
             else:
-                for state_id, row in self.rows.get(cid, {}).items():
-                    by_state[state_id][cid] = (row["percentage"], row["reported_on"])
+                reported = [
+                    (state_id, row["percentage"], row["reported_on"])
+                    for state_id, row in self.rows.get(cid, {}).items()
+                ]
+            for state_id, value, last in reported:
+                found = sums.get((state_id, area_id))
+                if found is None:
+                    sums[state_id, area_id] = [value, 1, last]
+                    continue
+                found[0] += value
+                found[1] += 1
+                if last is not None and (found[2] is None or last > found[2]):
+                    found[2] = last
         figures = {}
-        for state_id in self.state_ids:
-            reported = by_state.get(state_id, {})
-            for area_id, ids in self.top_level_by_area.items():
-                found = [reported[cid] for cid in ids if cid in reported]
-                mean = sum(value for value, _last in found) / len(found) if found else None
-                figures[state_id, area_id] = Figure(
-                    mean=mean,
-                    states_reported=int(mean is not None),
-                    states_total=1,
-                    parts_reported=len(found),
-                    parts_total=len(ids),
-                    status=NO_REPORTS,
-                    last_reported=max((last for _v, last in found if last), default=None),
-                )
-        self.__dict__["_state_area_figures"] = figures
+        for area_id, ids in self.top_level_by_area.items():
+            nothing = Figure(None, 0, 1, 0, len(ids), NO_REPORTS, None)
+            for state_id in self.state_ids:
+                found = sums.get((state_id, area_id))
+                if found is None:
+                    figures[state_id, area_id] = nothing
+                else:
+                    total, count, last = found
+                    figures[state_id, area_id] = Figure(
+                        total / count, 1, 1, count, len(ids), NO_REPORTS, last
+                    )
+        self._state_area_figures = figures
         return figures
 
     def state_overall(self, state_id):

@@ -1,15 +1,24 @@
 """Template helpers for the public figures: a percentage, its coverage, a bar.
 
-The figure, the bar and the matrix cell are written in Python rather than with included
-templates: the dashboard shows several hundred of them, and a template per cell made its
-rendering the slowest part of the portal. The markup is the same the templates wrote.
+The figure, the bar, the badges and the dashboard's long lists (the state × work area
+matrix, the deadlines, the freshness grid, the latest reports) are written in Python rather
+than with templates: the dashboard shows several hundred of them, and a template tag or an
+include per cell made its rendering the slowest part of the portal. The markup, down to the
+line break that ended each included template, is the one the templates wrote, so the pages
+did not change.
 """
 
+import functools
+from html import escape as html_escape
+
 from django import template
-from django.urls import NoReverseMatch, reverse
-from django.utils.formats import date_format, number_format
-from django.utils.html import escape
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.formats import date_format, localize, number_format
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
 
 from commitments.services.progress import FRESHNESS_LABELS, STATUS_LABELS, bucket
@@ -97,9 +106,7 @@ def figure_html(fig, scope="region"):
 
 def bar_html(fig):
     """A server-rendered bar: decorative, the figure next to it says the value in words."""
-    filled = (
-        f'<rect class="bar-fg" width="{fig.percent or 0}" height="8"/>' if fig.has_data else ""
-    )
+    filled = f'<rect class="bar-fg" width="{fig.percent or 0}" height="8"/>' if fig.has_data else ""
     return mark_safe(
         f'<svg class="bar bar-{fig.bucket}" viewBox="0 0 100 8" preserveAspectRatio="none" '
         'aria-hidden="true" focusable="false"><rect class="bar-bg" width="100" height="8"/>'
@@ -122,8 +129,8 @@ def due(commitment, overdue=False, due_soon=False):
         return mark_safe(f'<span class="muted">{gettext("No deadline in the plan")}</span>\n')
     day = commitment.due_date
     html = (
-        f'<span class="due"><time datetime="{date_format(day, "Y-m-d")}">'
-        f'{escape(date_format(day, "DATE_FORMAT"))}</time>'
+        f'<span class="due"><time datetime="{date_text(day, "Y-m-d")}">'
+        f"{date_text(day, 'DATE_FORMAT')}</time>"
     )
     if commitment.due_label:
         html += f' (<span lang="es">{escape(commitment.due_label)}</span>)'
@@ -138,8 +145,20 @@ register.simple_tag(figure_html, name="figure")
 register.simple_tag(bar_html, name="bar")
 
 
+def matrix_header_html(areas):
+    """The matrix's column headers: one link per work area, its name in the title."""
+    label = gettext("Area")
+    return mark_safe(
+        "".join(
+            f'<th scope="col" class="num"><a href="{link(area)}" title="{escape(area.name)}" '
+            f'lang="es"><span class="visually-hidden">{label} </span>{area.number}</a></th>'
+            for area in areas
+        )
+    )
+
+
 def matrix_rows_html(matrix):
-    """The state × work area matrix as [(state, its row's ``<td>`` cells as HTML), ...].
+    """The state × work area matrix's body rows, as HTML, one per member state.
 
     ``matrix``: [(state, [(area, figure), ...]), ...]. Each cell says its value and coverage
     in text and in its title, and is coloured by its bucket.
@@ -149,37 +168,180 @@ def matrix_rows_html(matrix):
         '<span class="cell-value">—</span>'
         f'<span class="visually-hidden">{escape(gettext("no report"))}</span>'
     )
-    values = {}  # percent -> its escaped text: a few dozen distinct values per page
+    # (percent, reported, total) -> the cell's class, the end of its title and its content:
+    # a few dozen distinct cells on a page of hundreds.
+    kinds = {}
     areas = {}
     rows = []
     for state, cells in matrix:
-        state_name = escape(state.name)
-        html = []
+        state_name = html_escape(state.name)
+        html = [
+            f'<th scope="row"><a href="{link(state)}" lang="es">{state_name}</a></th>\n          '
+        ]
         for area, fig in cells:
             area_label = areas.get(area.pk)
             if area_label is None:
-                area_label = areas[area.pk] = f"{area.number}. {escape(area.name)}"
-            percent = fig.percent
-            value = values.get(percent)
-            if value is None:
-                value = values[percent] = escape(pct(percent))
-            coverage = of_reported % {
-                "reported": _count(fig.parts_reported),
-                "total": _count(fig.parts_total),
-            }
-            if percent is None:
-                content = empty
-            else:
-                content = (
-                    f'<span class="cell-value">{value}</span>'
-                    f'<span class="cell-coverage">{fig.parts_reported}/{fig.parts_total}</span>'
+                area_label = areas[area.pk] = f"{area.number}. {html_escape(area.name)}"
+            percent, reported, total = fig.percent, fig.parts_reported, fig.parts_total
+            kind = kinds.get((percent, reported, total))
+            if kind is None:
+                value = escape(pct(percent))
+                coverage = of_reported % {"reported": _count(reported), "total": _count(total)}
+                if percent is None:
+                    content = empty
+                else:
+                    content = (
+                        f'<span class="cell-value">{value}</span>'
+                        f'<span class="cell-coverage">{reported}/{total}</span>'
+                    )
+                kind = kinds[percent, reported, total] = (
+                    bucket(percent),
+                    f"{value} — {coverage}",
+                    content,
                 )
             html.append(
-                f'\n          <td class="cell cell-{bucket(percent)}" title="{state_name} · '
-                f'{area_label}: {value} — {coverage}">{content}</td>\n          '
+                f'\n          <td class="cell cell-{kind[0]}" title="{state_name} · '
+                f'{area_label}: {kind[1]}">{kind[2]}</td>\n          '
             )
-        rows.append((state, mark_safe("".join(html))))
+        rows.append(mark_safe("".join(html)))
     return rows
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(urlconf, prefix, viewname, arg):
+    return escape(reverse(viewname, urlconf=urlconf, args=[arg]))  # escape() marks it safe
+
+
+# How each model the dashboard links to builds its address: the argument of the URL pattern
+# its get_absolute_url() reverses (tests/test_dashboard_links.py keeps the two the same).
+LINKED = {
+    "commitments.commitment": ("commitments:detail", "reference"),
+    "commitments.memberstate": ("commitments:state", "iso_code"),
+    "commitments.progressreport": ("commitments:report", "pk"),
+    "areas.workarea": ("areas:detail", "number"),
+    "areas.agency": ("areas:agency", "acronym"),
+}
+
+
+def link(obj):
+    """``obj.get_absolute_url()``, escaped, reversed once per process for each object.
+
+    Reversing costs more than anything else a link does, and the dashboard has a few
+    hundred links to the same hundred objects.
+    """
+    found = LINKED.get(obj._meta.label_lower)
+    if found is None:
+        return escape(obj.get_absolute_url())
+    viewname, attribute = found
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(urlconf, get_script_prefix(), viewname, getattr(obj, attribute))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(language, format_name, value):
+    return escape(date_format(value, format_name))
+
+
+def date_text(value, format_name):
+    """``value|date:format_name`` in the active language, escaped; formatted once each."""
+    return _date_text(get_language(), format_name, value)
+
+
+@register.simple_tag
+def breakdown_chart(items):
+    """The chart rows of a breakdown: [(key, name, url, figure), ...]."""
+    return mark_safe(
+        "".join(
+            '\n    <li class="chart-row">\n      <a class="chart-label" '
+            f'href="{conditional_escape(url)}"><span class="ref">{escape(key)}</span> '
+            f'<span lang="es">{escape(name)}</span></a>\n'
+            f'      <span class="chart-bar">{bar_html(fig)}</span>\n'
+            f'      <span class="chart-value">{figure_html(fig)}</span>\n    </li>\n    '
+            for key, name, url, fig in items
+        )
+    )
+
+
+@register.simple_tag
+def breakdown_table(items):
+    """The table equivalent's rows of a breakdown: [(key, name, url, figure), ...]."""
+    return mark_safe(
+        "".join(
+            f'\n          <tr><td>{escape(key)}</td><th scope="row">'
+            f'<a href="{conditional_escape(url)}" lang="es">{escape(name)}</a></th>'
+            f'<td class="num">{escape(pct(fig.percent))}</td>'
+            f'<td class="num">{fig.states_reported} / {fig.states_total}</td>'
+            f'<td class="num">{fig.parts_reported} / {fig.parts_total}</td></tr>\n          '
+            for key, name, url, fig in items
+        )
+    )
+
+
+def deadline_rows_html(rows):
+    """The dashboard's deadline table rows, earliest first."""
+    html = []
+    for row in rows:
+        commitment = row.commitment
+        text = escape(Truncator(commitment.text).words(14, truncate=" …"))
+        html.append(
+            f"\n        <tr{' class="row-overdue"' if row.overdue else ''}>\n"
+            f'          <th scope="row"><a href="{link(commitment)}"><span class="ref">'
+            f'{escape(commitment.reference)}</span> <span lang="es">{text}</span></a></th>\n'
+            f"          <td>{due(commitment, row.overdue, row.due_soon)}</td>\n"
+            f"          <td>{status_badge(row.figure.status)}</td>\n"
+            f"          <td>{figure_html(row.figure)}</td>\n        </tr>\n        "
+        )
+    return mark_safe("".join(html))
+
+
+def freshness_grid_html(rows_by_area):
+    """The freshness grid: per work area, a light per commitment with its age in the title.
+
+    ``rows_by_area``: [(area, [row, ...]), ...].
+    """
+    html = []
+    for area, rows in rows_by_area:
+        name = html_escape(Truncator(area.name).words(6, truncate=" …"))
+        html.append(
+            f'\n    <div>\n      <dt><a href="{link(area)}"><span class="area-number">'
+            f'{area.number}.</span><span lang="es">{name}</span></a></dt>\n'
+            '      <dd><ul class="chips">'
+        )
+        for row in rows:
+            label = escape(row.freshness_label)
+            last = row.figure.last_reported
+            title = f"{label}: {date_text(last, 'DATE_FORMAT')}" if last else label
+            html.append(
+                f'<li><a class="chip" href="{link(row.commitment)}" title="{title}">'
+                f'<span class="light light-{row.freshness}" aria-hidden="true"></span>'
+                f"{html_escape(row.commitment.reference)}"
+                f'<span class="visually-hidden"> — {label}</span></a></li>'
+            )
+        html.append("</ul></dd>\n    </div>\n    ")
+    return mark_safe("".join(html))
+
+
+def latest_reports_html(reports):
+    """The rows of the latest published reports' table."""
+    demo = f' <span class="badge badge-demo">{gettext("Demo data")}</span>'
+    html = []
+    for report in reports:
+        published = localtime(report.published_at)
+        state = report.member_state
+        number = gettext("Report %(number)s") % {"number": escape(localize(report.pk))}
+        html.append(
+            "\n        <tr>\n"
+            f'          <td><time datetime="{escape(date_format(published, "c"))}">'
+            f"{escape(date_format(published, 'SHORT_DATE_FORMAT'))}</time></td>\n"
+            f'          <td><a href="{link(state)}" lang="es">{escape(state.name)}</a></td>\n'
+            f'          <td><a href="{link(report.commitment)}">'
+            f"{escape(report.commitment.reference)}</a></td>\n"
+            f"          <td>{status_badge(report.status)}{demo if report.is_demo else ''}</td>\n"
+            f'          <td class="num">{escape(pct(report.percentage))}</td>\n'
+            f'          <td><a href="{link(report)}">{number}</a></td>\n'
+            "        </tr>\n        "
+        )
+    return mark_safe("".join(html))
 
 
 @register.simple_tag
