@@ -78,3 +78,23 @@ def apply_production_settings(settings):
     for name, value in production_settings().items():
         setattr(settings, name, value)
     assert settings.DEBUG is False
+
+
+def pages_to_grade():
+    """The public pages, the log-in pages and the admin's log-in: what a header check reads."""
+    from django.urls import reverse
+
+    from areas.models import Agency
+    from commitments.models import Commitment
+
+    return [
+        "/",
+        "/commitments/",
+        Commitment.objects.order_by("pk").first().get_absolute_url(),
+        "/areas/1/",
+        "/states/MX/",
+        Agency.objects.order_by("pk").first().get_absolute_url(),
+        reverse("accounts:login"),
+        reverse("accounts:password_reset"),
+        reverse("admin:login"),
+    ]
