@@ -29,6 +29,11 @@ def make_report(official, review_state=ReviewState.DRAFT, reference=LEAF, curato
         ),
         by=official,
     )
+    return advance(report, review_state, official, curator)
+
+
+def advance(report, review_state, official, curator, reason="Falta la evidencia."):
+    """Walk a draft ``report`` through the workflow up to ``review_state``."""
     if review_state == ReviewState.DRAFT:
         return report
     report = report_service.submit(report, by=official)
@@ -36,7 +41,7 @@ def make_report(official, review_state=ReviewState.DRAFT, reference=LEAF, curato
         return report
     if review_state == ReviewState.PUBLISHED:
         return report_service.publish(report, by=curator)
-    report = report_service.return_report(report, by=curator, reason="Falta la evidencia.")
+    report = report_service.return_report(report, by=curator, reason=reason)
     if review_state == ReviewState.RETURNED:
         return report
     return report_service.submit(report, by=official)  # resubmitted

@@ -10,10 +10,9 @@ role × state is compared at once so that a failure shows the matrix.
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from reporting_helpers import LEAF, OTHER_LEAF, make_report
+from reporting_helpers import LEAF, OTHER_LEAF, advance, make_report
 
 from commitments.models import Evidence, MemberState, ProgressReport, ReviewState
-from commitments.services import reports as report_service
 
 pytestmark = pytest.mark.django_db
 
@@ -74,26 +73,12 @@ def expected(role, state):
     }
 
 
-def advance(report, state, official, curator):
-    if state == ReviewState.DRAFT:
-        return report
-    report = report_service.submit(report, by=official)
-    if state == ReviewState.SUBMITTED:
-        return report
-    if state == ReviewState.PUBLISHED:
-        return report_service.publish(report, by=curator)
-    report = report_service.return_report(report, by=curator, reason="Revise las cifras.")
-    if state == ReviewState.RETURNED:
-        return report
-    return report_service.submit(report, by=official)
-
-
 def argentinas_report(official_ar, curator, state):
     report = make_report(official_ar)
     evidence = Evidence(report=report, content_type="application/pdf", size=len(PDF))
     evidence.file.save("acta.pdf", ContentFile(PDF), save=False)
     evidence.save()
-    report = advance(report, state, official_ar, curator)
+    report = advance(report, state, official_ar, curator, reason="Revise las cifras.")
     return report, evidence
 
 
