@@ -11,8 +11,8 @@ from .models import Agency, WorkArea
 
 def area_detail(request, number):
     area = get_object_or_404(WorkArea.objects.with_plan(), number=number)
-    commitments, _states, rollup = load_rollup()
-    rows = [make_row(c, rollup) for c in commitments if c.area_id == area.id]
+    plan, rollup = load_rollup()
+    rows = [make_row(c, rollup) for c in plan.commitments if c.area_id == area.id]
     return render(
         request,
         "areas/area_detail.html",
@@ -29,8 +29,8 @@ def agency_detail(request, acronym):
     agency = get_object_or_404(Agency.objects.prefetch_related("officials"), acronym=acronym)
     areas = list(WorkArea.objects.select_related("axis").filter(agencies=agency))
     area_ids = {area.id for area in areas}
-    commitments, _states, rollup = load_rollup()
-    rows = [make_row(c, rollup) for c in commitments if c.area_id in area_ids]
+    plan, rollup = load_rollup()
+    rows = [make_row(c, rollup) for c in plan.commitments if c.area_id in area_ids]
     return render(
         request,
         "areas/agency_detail.html",

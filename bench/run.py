@@ -116,6 +116,7 @@ def seeded_database(database, size, fresh):
     # seed_demo adds a handful of workflow examples to the N reports it is asked for.
     if count is not None and size <= count < size + 100:
         print(f"  reusing {database} database with {count} reports")
+        manage(env, "migrate", "--no-input", "-v0")  # a kept database may predate a migration
         return url
     print(f"  seeding {database} with {size} reports (seed_demo) ...", flush=True)
     drop_database(database, size)

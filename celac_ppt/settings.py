@@ -136,6 +136,11 @@ PUBLIC_PAGE_CACHE_SECONDS = envint(
     "PUBLIC_PAGE_CACHE_SECONDS", 300 if DEBUG or os.environ.get("REDIS_URL") else 0
 )
 
+# Each process keeps the plan and its figures between pages, until the database says either
+# changed (commitments.services.current). 0 reads and computes them on every page: the
+# benchmark measures that too.
+KEEP_PUBLIC_FIGURES = envbool("KEEP_PUBLIC_FIGURES", True)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

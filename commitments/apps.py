@@ -7,6 +7,8 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments and progress")
 
     def ready(self):
-        from .cache import connect_signals
+        from . import cache
+        from .services import current
 
-        connect_signals()
+        cache.connect_signals()
+        current.connect_signals()

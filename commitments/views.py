@@ -12,11 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from areas.models import ThematicAxis, WorkArea
-
 from . import opendata
 from .filters import CommitmentFilter
 from .models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
+from .services.current import current, current_plan
 from .services.progress import (
     AGEING,
     DUE_SOON_DAYS,
@@ -24,7 +23,6 @@ from .services.progress import (
     FRESHNESS_LABELS,
     STALE,
     Figure,
-    Rollup,
 )
 from .templatetags.progress import (
     deadline_rows_html,
@@ -34,41 +32,57 @@ from .templatetags.progress import (
     link,
     matrix_header_html,
     matrix_rows_html,
+    state_rows_html,
+    timeline_html,
 )
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 25
 LATEST_REPORTS = 10
+# What the lists of reports (latest, a commitment's timeline) and their downloads show.
+LATEST_REPORT_FIELDS = (
+    "commitment",
+    "member_state",
+    "status",
+    "percentage",
+    "reported_on",
+    "published_at",
+    "is_demo",
+)
 
 
 # --- loading ---------------------------------------------------------------------------------
 
 
 def load_rollup():
-    """The plan's commitments, the member states and every current state: three queries."""
-    commitments = list(Commitment.objects.select_related("area__axis").order_by("reference_key"))
-    states = list(MemberState.objects.order_by("name"))
-    rollup = Rollup(commitments, CurrentProgress.objects.for_dashboard(), [s.id for s in states])
-    return commitments, states, rollup
+    """(plan, rollup): one query while neither changed since this process built them
+    (``services.current``)."""
+    return current()
 
 
-def agencies_by_area():
-    """{area id: [agency, ...]} in one query."""
-    links = WorkArea.agencies.through.objects.select_related("agency").order_by("agency__acronym")
-    found = {}
-    for area_agency in links:
-        found.setdefault(area_agency.workarea_id, []).append(area_agency.agency)
-    return found
-
-
-def latest_published(**filters):
-    """The latest published reports, newest first (one query, index report_latest_idx)."""
-    return list(
+def latest_published(plan, **filters):
+    """The latest published reports, newest first, their commitment and member state taken
+    from the plan (one query, index report_latest_idx)."""
+    return with_plan_objects(
+        plan,
         ProgressReport.objects.published()
         .filter(**filters)
-        .select_related("commitment", "member_state")
-        .order_by("-published_at", "-id")[:LATEST_REPORTS]
+        .only(*LATEST_REPORT_FIELDS)
+        .order_by("-published_at", "-id")[:LATEST_REPORTS],
     )
+
+
+def with_plan_objects(plan, reports):
+    """``reports`` as a list, each with its commitment and member state taken from the plan
+    rather than joined in or loaded one by one."""
+    reports = list(reports)
+    for report in reports:
+        # A commitment or state newer than the plan this process read loads on its own.
+        if commitment := plan.commitment_by_id.get(report.commitment_id):
+            report.commitment = commitment
+        if state := plan.state_by_id.get(report.member_state_id):
+            report.member_state = state
+    return reports
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -128,12 +142,16 @@ def sort_rows(rows, key):
     return present + missing
 
 
-def commitment_record(row, request, scope):
-    """A commitment row as the downloads write it (opendata.COMMITMENT_COLUMNS)."""
+def commitment_record(row, request, scope, parents):
+    """A commitment row as the downloads write it (opendata.COMMITMENT_COLUMNS).
+
+    ``parents``: {id: commitment} holding its parent (the plan's, which never loads one)."""
     commitment, figure = row.commitment, row.figure
     return {
         "reference": commitment.reference,
-        "parent_reference": commitment.parent.reference if commitment.parent_id else None,
+        "parent_reference": parents[commitment.parent_id].reference
+        if commitment.parent_id
+        else None,
         "area_number": commitment.area.number,
         "area_name": commitment.area.name,
         "axis_number": commitment.area.axis.number,
@@ -252,15 +270,9 @@ def report_records(reports, request):
 # --- dashboard -------------------------------------------------------------------------------
 
 
-def _dashboard_data():
-    commitments, states, rollup = load_rollup()
-    areas = list(WorkArea.objects.select_related("axis").prefetch_related("agencies"))
-    axes = list(ThematicAxis.objects.order_by("number"))
-    return commitments, states, rollup, areas, axes
-
-
 def dashboard(request):
-    commitments, states, rollup, areas, axes = _dashboard_data()
+    plan, rollup = load_rollup()
+    commitments, states, areas = plan.commitments, plan.states, plan.areas
     rows = [make_row(commitment, rollup) for commitment in commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
     rows_by_area = {}
@@ -268,14 +280,14 @@ def dashboard(request):
         rows_by_area.setdefault(row.commitment.area_id, []).append(row)
     freshness_grid = freshness_grid_html([(area, rows_by_area.get(area.id, [])) for area in areas])
     deadlines = sorted(with_deadline, key=lambda row: row.commitment.due_date)
-    latest_reports = latest_published()
+    latest_reports = latest_published(plan)
     context = {
         "region": rollup.region(),
         "states_total": len(states),
         "reporting_states": len(rollup.reporting_state_ids),
         "commitments_total": len(commitments),
         "status_counts": rollup.status_counts(),
-        "breakdowns": breakdowns(rollup, areas, axes),
+        "breakdowns": breakdowns(rollup, areas, plan.axes),
         "matrix_header": matrix_header_html(areas),
         "matrix_rows": matrix_rows_html(matrix(rollup, states, areas)),
         "latest_reports": latest_reports,
@@ -297,14 +309,14 @@ def dashboard(request):
 
 
 def breakdown_download(request, by, fmt):
-    _commitments, _states, rollup, areas, axes = _dashboard_data()
+    plan, rollup = load_rollup()
     if by == "status":
         records = [
             {"status": value, "label": str(label), "commitments": count}
             for value, label, count in rollup.status_counts()
         ]
         return opendata.download(fmt, "commitments-by-status", opendata.STATUS_COLUMNS, records)
-    items = breakdowns(rollup, areas, axes).get(by)
+    items = breakdowns(rollup, plan.areas, plan.axes).get(by)
     if items is None:
         raise Http404
     return opendata.download(
@@ -313,13 +325,14 @@ def breakdown_download(request, by, fmt):
 
 
 def matrix_download(request, fmt):
-    _commitments, states, rollup, areas, _axes = _dashboard_data()
-    records = matrix_records(matrix(rollup, states, areas))
+    plan, rollup = load_rollup()
+    records = matrix_records(matrix(rollup, plan.states, plan.areas))
     return opendata.download(fmt, "state-by-area", opendata.MATRIX_COLUMNS, records)
 
 
 def latest_reports_download(request, fmt):
-    records = report_records(latest_published(), request)
+    plan = current_plan()
+    records = report_records(latest_published(plan), request)
     return opendata.download(fmt, "latest-reports", opendata.REPORT_COLUMNS, records)
 
 
@@ -328,23 +341,22 @@ def latest_reports_download(request, fmt):
 
 def filtered_rows(request):
     """The filter set and the rows it selects, sorted (all pages)."""
-    commitments, _states, rollup = load_rollup()
+    plan, rollup = load_rollup()
     filterset = CommitmentFilter(
         request.GET or None, queryset=Commitment.objects.all(), rollup=rollup
     )
     selected = set(filterset.qs.values_list("pk", flat=True))
     state = filterset.selected_state
-    agencies = agencies_by_area()
     rows = [
-        make_row(commitment, rollup, state.id if state else None, agencies)
-        for commitment in commitments
+        make_row(commitment, rollup, state.id if state else None, plan.agencies_by_area)
+        for commitment in plan.commitments
         if commitment.pk in selected
     ]
-    return filterset, sort_rows(rows, filterset.sort_key), state
+    return filterset, sort_rows(rows, filterset.sort_key), state, plan
 
 
 def commitment_list(request):
-    filterset, rows, state = filtered_rows(request)
+    filterset, rows, state, _plan = filtered_rows(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -364,9 +376,9 @@ def commitment_list(request):
 
 
 def commitment_list_download(request, fmt):
-    _filterset, rows, state = filtered_rows(request)
+    _filterset, rows, state, plan = filtered_rows(request)
     scope = state.iso_code if state else "region"
-    records = [commitment_record(row, request, scope) for row in rows]
+    records = [commitment_record(row, request, scope, plan.commitment_by_id) for row in rows]
     return opendata.download(fmt, "commitments", opendata.COMMITMENT_COLUMNS, records)
 
 
@@ -377,7 +389,8 @@ def _commitment_page_data(reference):
     commitment = get_object_or_404(
         Commitment.objects.select_related("area__axis", "parent"), reference=reference
     )
-    _commitments, states, rollup = load_rollup()
+    plan, rollup = load_rollup()
+    states = plan.states
     child_ids = rollup.children.get(commitment.id, [])
     subtree = [commitment.id, *child_ids]
     current = list(
@@ -405,21 +418,22 @@ def _commitment_page_data(reference):
                 "evidence": evidence.get(row["report_id"], []) if row else [],
             }
         )
-    return commitment, states, rollup, child_ids, subtree, current, state_rows
+    return commitment, plan, rollup, child_ids, subtree, current, state_rows
 
 
 def commitment_detail(request, reference):
-    commitment, _states, rollup, child_ids, subtree, current, state_rows = _commitment_page_data(
+    commitment, plan, rollup, child_ids, subtree, current, state_rows = _commitment_page_data(
         reference
     )
-    agencies = list(commitment.area.agencies.order_by("acronym"))
+    agencies = plan.agencies_by_area.get(commitment.area_id, [])
     timeline = (
         ProgressReport.objects.published()
         .filter(commitment_id__in=subtree)
-        .select_related("member_state", "commitment")
+        .only(*LATEST_REPORT_FIELDS)
         .order_by("-published_at", "-id")
     )
     timeline_page = timeline_slice(timeline, request.GET.get("page"))
+    timeline_page.reports = with_plan_objects(plan, timeline_page.reports)
     return render(
         request,
         "commitments/commitment_detail.html",
@@ -428,16 +442,20 @@ def commitment_detail(request, reference):
             "row": make_row(commitment, rollup),
             "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
             "agencies": agencies,
-            "state_rows": state_rows,
+            "state_table_rows": state_rows_html(state_rows),
             "timeline": timeline_page,
-            "current_report_ids": {row["report_id"] for row in current},
+            "timeline_items": timeline_html(
+                timeline_page.reports,
+                {row["report_id"] for row in current},
+                show_reference=bool(child_ids),
+            ),
         },
     )
 
 
 def commitment_states_download(request, reference, fmt):
-    commitment, _states, _rollup, _child_ids, _subtree, _current, state_rows = (
-        _commitment_page_data(reference)
+    commitment, _plan, _rollup, _child_ids, _subtree, _current, state_rows = _commitment_page_data(
+        reference
     )
     records = []
     for item in state_rows:
@@ -502,15 +520,17 @@ def timeline_slice(queryset, page):
 
 def _state_page_data(iso_code):
     state = get_object_or_404(MemberState, iso_code=iso_code.upper())
-    commitments, _states, rollup = load_rollup()
-    agencies = agencies_by_area()
-    rows = [make_row(commitment, rollup, state.id, agencies) for commitment in commitments]
-    return state, commitments, rollup, rows
+    plan, rollup = load_rollup()
+    rows = [
+        make_row(commitment, rollup, state.id, plan.agencies_by_area)
+        for commitment in plan.commitments
+    ]
+    return state, plan, rollup, rows
 
 
 def state_detail(request, iso_code):
-    state, _commitments, rollup, rows = _state_page_data(iso_code)
-    areas = list(WorkArea.objects.order_by("number"))
+    state, plan, rollup, rows = _state_page_data(iso_code)
+    areas = plan.areas
     return render(
         request,
         "commitments/state_detail.html",
@@ -528,14 +548,16 @@ def state_detail(request, iso_code):
                 for area in areas
             ],
             "rows": rows,
-            "latest_reports": latest_published(member_state=state),
+            "latest_reports": latest_published(plan, member_state=state),
         },
     )
 
 
 def state_download(request, iso_code, fmt):
-    state, _commitments, _rollup, rows = _state_page_data(iso_code)
-    records = [commitment_record(row, request, state.iso_code) for row in rows]
+    state, plan, _rollup, rows = _state_page_data(iso_code)
+    records = [
+        commitment_record(row, request, state.iso_code, plan.commitment_by_id) for row in rows
+    ]
     return opendata.download(
         fmt, f"state-{state.iso_code}-commitments", opendata.COMMITMENT_COLUMNS, records
     )

@@ -18,10 +18,14 @@ PASSWORD = "una-clave-de-prueba-larga"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: a page cached by one test is not another's."""
+    """Each test starts with an empty cache and reads the plan afresh: a page cached, or a
+    plan kept, by one test is not another's."""
     from django.core.cache import cache
 
+    from commitments.services import current
+
     cache.clear()
+    current.forget()
 
 
 @pytest.fixture

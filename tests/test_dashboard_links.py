@@ -27,7 +27,8 @@ def test_every_linked_model_is_linked_where_its_own_page_is(plan):
 
 def test_the_matrix_figures_follow_the_state_rule_cell_by_cell(plan):
     make_published_reports(400, states=["MX", "AR", "BR", "CL", "CU"])
-    _commitments, states, rollup = load_rollup()
+    plan, rollup = load_rollup()
+    states = plan.states
     figures = rollup.state_area_figures()
     areas = list(WorkArea.objects.all())
     assert len(figures) == len(states) * len(areas)

@@ -40,13 +40,7 @@ def row(commitment, state, percentage, status=None, reported_on=TODAY):
             if percentage == 0
             else Status.IN_PROGRESS
         )
-    return {
-        "commitment_id": commitment,
-        "member_state_id": state,
-        "status": status,
-        "percentage": percentage,
-        "reported_on": reported_on,
-    }
+    return (commitment, state, status, percentage, reported_on)
 
 
 def rollup(*rows):
@@ -223,7 +217,7 @@ def test_only_the_latest_published_report_counts(plan):
 
     from commitments.views import load_rollup
 
-    _commitments, _states, figures = load_rollup()
+    _plan, figures = load_rollup()
     figure = figures.commitment(commitment.id)
     assert figure.mean == 70
     assert figure.states_reported == 1

@@ -54,6 +54,12 @@ print(" ".join(Commitment.objects.reportable().order_by("reference_key")
                .values_list("reference", flat=True)))
 """
 
+RENAME_AREA = """
+from areas.models import WorkArea
+area = WorkArea.objects.get(number=9)
+area.name = "Salud en común"
+area.save()
+"""
 COUNT_REPORTS = """
 from commitments.models import ProgressReport
 print(ProgressReport.objects.count())
@@ -100,6 +106,12 @@ class Visitor:
         )
         assert status == 302, f"{username} could not log in on {self.server.url}"
         return self
+
+
+def _reported_states(html):
+    # The dashboard's "Member states that have reported" figure, in Spanish.
+    after = html.split("Estados miembros que han informado</p>", 1)[1]
+    return after.split('class="stat">', 1)[1].split("<", 1)[0]
 
 
 def _dashboard(server):
@@ -166,8 +178,24 @@ def test_report_published_through_a_shows_on_b_at_the_next_request(two_servers):
     assert status == 302, "publishing through server A failed"
 
     assert f'href="/reports/{report}/"' not in first
-    assert f'href="/reports/{report}/"' in _dashboard(server_b)
+    assert _reported_states(first) == "0 de 33"
+    on_b = _dashboard(server_b)
+    assert f'href="/reports/{report}/"' in on_b
+    # A figure too: server B kept the figures it computed before, and computes them again.
+    assert _reported_states(on_b) == "1 de 33"
     assert f'href="/reports/{report}/"' in _dashboard(server_a)
+
+
+def test_a_plan_edit_made_anywhere_shows_on_both_servers_at_the_next_request(two_servers):
+    server_a, server_b, _references, env = two_servers
+    for _ in range(2):
+        assert "Salud en común" not in _dashboard(server_a)
+        assert "Salud en común" not in _dashboard(server_b)
+    # A third process, as a curator's script would: neither server hears of it but through
+    # the database and the shared cache.
+    manage(env, "shell", "-v0", "-c", RENAME_AREA)
+    assert "Salud en común" in _dashboard(server_b)
+    assert "Salud en común" in _dashboard(server_a)
 
 
 def test_officials_writing_through_both_servers_lose_nothing(two_servers):

@@ -31,8 +31,8 @@ many of the commitments it holds have at least one report.
 
 import datetime
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,9 @@ AGEING_MONTHS = 24
 
 # A commitment is "due soon" when its deadline falls within this many days.
 DUE_SOON_DAYS = 90
+
+# The fields of a current-progress row, in CurrentProgress.objects.for_dashboard()'s order.
+COMMITMENT, STATE, STATUS, PERCENTAGE, REPORTED_ON = range(5)
 
 
 def months_before(day, months):
@@ -116,8 +119,7 @@ def status_of(mean, statuses):
     return Status.IN_PROGRESS.value
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """A mean percentage with its coverage.
 
     ``states_reported``/``states_total``: member states that reported (for one state's own
@@ -166,8 +168,9 @@ class Rollup:
     """Every public figure, computed from the plan and the current-progress rows.
 
     ``commitments``: every commitment of the plan (objects with ``id``, ``parent_id``,
-    ``area_id``). ``rows``: dicts as ``CurrentProgress.objects.for_dashboard()`` returns
-    them. ``state_ids``: the ids of the member states (the denominator of coverage).
+    ``area_id``). ``rows``: tuples (commitment id, member state id, status, percentage,
+    reporting date), as ``CurrentProgress.objects.for_dashboard()`` returns them.
+    ``state_ids``: the ids of the member states (the denominator of coverage).
     """
 
     def __init__(self, commitments, rows, state_ids, today=None):
@@ -186,9 +189,11 @@ class Rollup:
         # commitment id -> {state id -> row}; only rows of known commitments and states.
         self.rows = defaultdict(dict)
         known_states = set(self.state_ids)
+        by_id = self.by_id
         for row in rows:
-            if row["commitment_id"] in self.by_id and row["member_state_id"] in known_states:
-                self.rows[row["commitment_id"]][row["member_state_id"]] = row
+            commitment_id, state_id = row[COMMITMENT], row[STATE]
+            if commitment_id in by_id and state_id in known_states:
+                self.rows[commitment_id][state_id] = row
         self._regional = {}
         self._by_state = {}
         self._state_area_figures = None
@@ -215,9 +220,9 @@ class Rollup:
     def _commitment(self, commitment_id):
         kids = self.children.get(commitment_id)
         below = self.leaf_rows(commitment_id)
-        states = {row["member_state_id"] for row in below}
-        last = max((row["reported_on"] for row in below), default=None)
-        statuses = [row["status"] for row in below]
+        states = {row[STATE] for row in below}
+        last = max((row[REPORTED_ON] for row in below), default=None)
+        statuses = [row[STATUS] for row in below]
         if kids:
             kid_figures = [self.commitment(kid) for kid in kids]
             mean = _mean(figure.mean for figure in kid_figures)
@@ -231,7 +236,7 @@ class Rollup:
                 status_of(mean, statuses),
                 last,
             )
-        mean = _mean(row["percentage"] for row in below)
+        mean = _mean(row[PERCENTAGE] for row in below)
         return Figure(
             mean, len(states), self.states_total, None, None, status_of(mean, statuses), last
         )
@@ -259,7 +264,7 @@ class Rollup:
         row = self.rows.get(commitment_id, {}).get(state_id)
         if row is None:
             return Figure(None, 0, 1)
-        return Figure(row["percentage"], 1, 1, None, None, row["status"], row["reported_on"])
+        return Figure(row[PERCENTAGE], 1, 1, None, None, row[STATUS], row[REPORTED_ON])
 
     def row(self, commitment_id, state_id):
         """The current-progress row itself, or None."""
@@ -282,7 +287,7 @@ class Rollup:
         figures = [self.commitment(cid) for cid in top_level_ids]
         states = set()
         for cid in top_level_ids:
-            states.update(row["member_state_id"] for row in self.leaf_rows(cid))
+            states.update(row[STATE] for row in self.leaf_rows(cid))
         return Figure(
             mean=_mean(figure.mean for figure in figures),
             states_reported=len(states),
@@ -334,12 +339,12 @@ class Rollup:
             area_id = area_of[cid]
             if self.children.get(cid):
                 reported = []
-                for state_id in {row["member_state_id"] for row in self.leaf_rows(cid)}:
+                for state_id in {row[STATE] for row in self.leaf_rows(cid)}:
                     figure = self.for_state(cid, state_id)
                     reported.append((state_id, figure.mean, figure.last_reported))
             else:
                 reported = [
-                    (state_id, row["percentage"], row["reported_on"])
+                    (state_id, row[PERCENTAGE], row[REPORTED_ON])
                     for state_id, row in self.rows.get(cid, {}).items()
                 ]
             for state_id, value, last in reported:
@@ -372,7 +377,7 @@ class Rollup:
     @cached_property
     def reporting_state_ids(self):
         """States with at least one current report on a commitment that counts."""
-        return {row["member_state_id"] for cid in self.top_level_ids for row in self.leaf_rows(cid)}
+        return {row[STATE] for cid in self.top_level_ids for row in self.leaf_rows(cid)}
 
     # --- status, deadlines, freshness -----------------------------------------------------
 

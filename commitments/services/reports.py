@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from ..cache import public_content_changed
 from ..models import AWAITING_REVIEW, CurrentProgress, Evidence, ProgressReport, ReviewState
 from . import notifications
+from .current import data_changed
 
 # simple_history keeps change reasons in a 100-character column.
 _REASON_LENGTH = 100
@@ -264,6 +265,7 @@ def rebuild_current_progress():
     with connection.cursor() as cursor:
         cursor.execute(sql, [ReviewState.PUBLISHED.value])
         count = cursor.rowcount
-    # The INSERT sends no model signals: tell the public pages' cache explicitly.
+    # The INSERT sends no model signals: tell the page cache and the kept figures.
     public_content_changed(sender=CurrentProgress)
+    data_changed(sender=CurrentProgress)
     return count

@@ -13,6 +13,7 @@ from html import escape as html_escape
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format, localize, number_format
 from django.utils.html import conditional_escape, escape
@@ -116,7 +117,7 @@ def bar_html(fig):
 
 @register.simple_tag
 def status_badge(status):
-    """The status as a coloured badge (what ``includes/status.html`` writes)."""
+    """The status as a coloured badge."""
     return mark_safe(
         f'<span class="badge badge-{escape(status)}">{escape(status_label(status))}</span>\n'
     )
@@ -124,7 +125,7 @@ def status_badge(status):
 
 @register.simple_tag
 def due(commitment, overdue=False, due_soon=False):
-    """The deadline with its words from the plan and a flag (what ``includes/due.html`` writes)."""
+    """The deadline with its words from the plan and a flag."""
     if not commitment.due_date:
         return mark_safe(f'<span class="muted">{gettext("No deadline in the plan")}</span>\n')
     day = commitment.due_date
@@ -139,6 +140,27 @@ def due(commitment, overdue=False, due_soon=False):
     elif due_soon:
         html += f' <strong class="due-soon">{gettext("Due soon")}</strong>'
     return mark_safe(html + "</span>\n")
+
+
+@register.simple_tag
+def freshness_badge(light, last=None):
+    """The age of the latest published report as a coloured light, with its date."""
+    label = escape(FRESHNESS_LABELS.get(light, light))
+    if last:
+        title = escape(
+            gettext("Latest published report: %(date)s")
+            % {"date": date_format(last, "DATE_FORMAT")}
+        )
+        body = (
+            f' title="{title}"><time datetime="{date_text(last, "Y-m-d")}">'
+            f"{date_text(last, 'SHORT_DATE_FORMAT')}</time>"
+        )
+    else:
+        body = f">{gettext('No report')}"
+    return mark_safe(
+        f'<span class="fresh fresh-{escape(light)}"{body}'
+        f'<span class="visually-hidden"> ({label})</span></span>\n'
+    )
 
 
 register.simple_tag(figure_html, name="figure")
@@ -158,7 +180,7 @@ def matrix_header_html(areas):
 
 
 def matrix_rows_html(matrix):
-    """The state × work area matrix's body rows, as HTML, one per member state.
+    """The state × work area matrix's body rows, as HTML: one ``<tr>`` per member state.
 
     ``matrix``: [(state, [(area, figure), ...]), ...]. Each cell says its value and coverage
     in text and in its title, and is coloured by its bucket.
@@ -203,8 +225,8 @@ def matrix_rows_html(matrix):
                 f'\n          <td class="cell cell-{kind[0]}" title="{state_name} · '
                 f'{area_label}: {kind[1]}">{kind[2]}</td>\n          '
             )
-        rows.append(mark_safe("".join(html)))
-    return rows
+        rows.append("\n        <tr>\n          " + "".join(html) + "\n        </tr>\n        ")
+    return mark_safe("".join(rows))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -342,6 +364,113 @@ def latest_reports_html(reports):
             "        </tr>\n        "
         )
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def evidence_link(evidence):
+    """A piece of evidence as a link, with what it is: a file (and its size) or a link."""
+    href = escape(evidence_href(evidence))
+    if evidence.is_file:
+        size = f", {filesizeformat(evidence.size)}" if evidence.size else ""
+        return mark_safe(
+            f'<a href="{href}">{escape(evidence.title or gettext("Attached file"))}</a> '
+            f'<span class="small muted">({gettext("file")}{size})</span>\n'
+        )
+    return mark_safe(
+        f'<a href="{href}" rel="nofollow noopener">{escape(evidence.title or evidence.url)}</a> '
+        f'<span class="small muted">({gettext("link")})</span>\n'
+    )
+
+
+def state_rows_html(state_rows):
+    """The rows of a commitment's table of the 33 member states: each state's status,
+    figure, latest report and that report's evidence.
+
+    ``state_rows``: dicts with ``state``, ``figure``, ``report_id``, ``is_demo`` and
+    ``evidence``, as ``commitments.views`` builds them.
+    """
+    labels = {
+        "status": escape(gettext("Status")),
+        "progress": escape(gettext("Progress")),
+        "latest": escape(gettext("Latest report")),
+        "evidence": escape(gettext("Evidence")),
+    }
+    demo = f' <span class="badge badge-demo">{gettext("Demo data")}</span>'
+    no_report = f'<span class="muted">{gettext("No report")}</span>'
+    none_attached = f'<span class="muted">{gettext("None attached")}</span>'
+    of_total = gettext("%(reported)s of %(total)s")
+    html = []
+    for item in state_rows:
+        state, figure, report_id = item["state"], item["figure"], item["report_id"]
+        progress = escape(pct(figure.percent))
+        if figure.parts_total is not None and figure.has_data:
+            parts = of_total % {
+                "reported": _count(figure.parts_reported),
+                "total": _count(figure.parts_total),
+            }
+            progress += f' <span class="small muted">({parts})</span>'
+        last = figure.last_reported
+        if last:
+            latest = (
+                f'<time datetime="{date_text(last, "Y-m-d")}">'
+                f"{date_text(last, 'DATE_FORMAT')}</time>"
+            )
+            if report_id:
+                latest = f'<a href="{_reverse_here("commitments:report", report_id)}">{latest}</a>'
+        else:
+            latest = no_report
+        if item["evidence"]:
+            evidence = "".join(f"<li>{evidence_link(e)}</li>" for e in item["evidence"])
+            evidence = f'<ul class="evidence-list">{evidence}</ul>'
+        else:
+            evidence = none_attached if report_id else ""
+        html.append(
+            "\n        <tr>\n"
+            f'          <th scope="row"><a href="{link(state)}" lang="es">'
+            f"{escape(state.name)}</a></th>\n"
+            f'          <td data-label="{labels["status"]}">{status_badge(figure.status)}'
+            f"{demo if item['is_demo'] else ''}</td>\n"
+            f'          <td class="num" data-label="{labels["progress"]}">{progress}</td>\n'
+            f'          <td data-label="{labels["latest"]}">{latest}</td>\n'
+            f'          <td data-label="{labels["evidence"]}">{evidence}</td>\n'
+            "        </tr>\n        "
+        )
+    return mark_safe("".join(html))
+
+
+def timeline_html(reports, current_report_ids, show_reference):
+    """A commitment's published reports, newest first, each marked current or replaced.
+
+    ``show_reference``: say which sub-commitment each report is on (a parent's timeline).
+    """
+    current = f'<span class="badge badge-published">{gettext("Current")}</span>'
+    replaced = f'<span class="small">({gettext("replaced by a later report")})</span>'
+    demo = f'\n      <span class="badge badge-demo">{gettext("Demo data")}</span>'
+    superseded = ' class="timeline-superseded"'
+    html = []
+    for report in reports:
+        is_current = report.pk in current_report_ids
+        state = report.member_state
+        day = report.reported_on
+        reference = f" · {escape(report.commitment.reference)}" if show_reference else ""
+        number = gettext("Report %(number)s") % {"number": escape(localize(report.pk))}
+        html.append(
+            f"\n    <li{'' if is_current else superseded}>\n"
+            f'      <time datetime="{date_text(day, "Y-m-d")}">'
+            f"{date_text(day, 'DATE_FORMAT')}</time> ·\n"
+            f'      <a href="{link(state)}" lang="es">{escape(state.name)}</a>{reference} ·\n'
+            f"      {status_badge(report.status)} {escape(pct(report.percentage))} ·\n"
+            f'      <a href="{link(report)}">{number}</a>\n'
+            f"      {current if is_current else replaced}"
+            f"{demo if report.is_demo else ''}\n"
+            "    </li>\n    "
+        )
+    return mark_safe("".join(html))
+
+
+def _reverse_here(viewname, arg):
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(urlconf, get_script_prefix(), viewname, arg)
 
 
 @register.simple_tag

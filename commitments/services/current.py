@@ -1,0 +1,168 @@
+"""The plan and its figures as the public pages read them: kept per process until they change.
+
+Every public page needs the whole plan (thematic axes, work areas with their agencies,
+commitments, member states) and the figures rolled up from every current-progress row. The
+plan changes when curators edit it, the figures when a report is published; pages are
+rendered far more often, and for many more addresses (each filter, page and language), than
+either changes. So each process keeps the last plan and ``Rollup`` it built together with
+the ``DataVersion`` tokens they were built under, and builds them again only when a token
+differs. Every change to those rows replaces its token in the same transaction
+(``data_changed``, connected to the models' signals and called by the bulk writers), so a
+page reads the two tokens, one query, and gets exactly what the database holds now, on
+every app server.
+
+A process may keep data newer than its tokens (it read the tokens, then the rows after a
+change committed), never older: the next page sees the new token and builds again.
+
+The objects kept are shared by every page the process serves: read them, never change them.
+"""
+
+import threading
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from areas.models import ThematicAxis, WorkArea
+
+from ..models import Commitment, CurrentProgress, DataVersion, MemberState
+from .progress import Rollup
+
+# Which token each model's rows change.
+TOKEN_OF = {
+    "areas.ThematicAxis": DataVersion.PLAN,
+    "areas.Agency": DataVersion.PLAN,
+    "areas.WorkArea": DataVersion.PLAN,
+    "commitments.Commitment": DataVersion.PLAN,
+    "commitments.MemberState": DataVersion.PLAN,
+    "commitments.CurrentProgress": DataVersion.PROGRESS,
+    WorkArea.agencies.through._meta.label: DataVersion.PLAN,
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan, read in five queries.
+
+    ``commitments``: every commitment in plan order, with its work area and axis.
+    ``states``: the member states by name. ``areas``: the work areas by number, with their
+    axis and agencies. ``axes``: by number. ``agencies_by_area``: {area id: [agency, ...]}
+    by acronym. ``commitment_by_id``, ``state_by_id``: the same commitments and states.
+    """
+
+    commitments: list
+    states: list
+    areas: list
+    axes: list
+    agencies_by_area: dict
+    commitment_by_id: dict
+    state_by_id: dict
+
+    @classmethod
+    def read(cls):
+        links = WorkArea.agencies.through.objects.select_related("agency").order_by(
+            "agency__acronym"
+        )
+        agencies_by_area = {}
+        for area_agency in links:
+            agencies_by_area.setdefault(area_agency.workarea_id, []).append(area_agency.agency)
+        commitments = list(
+            Commitment.objects.select_related("area__axis").order_by("reference_key")
+        )
+        states = list(MemberState.objects.order_by("name"))
+        return cls(
+            commitments=commitments,
+            states=states,
+            areas=list(WorkArea.objects.select_related("axis").prefetch_related("agencies")),
+            axes=list(ThematicAxis.objects.order_by("number")),
+            agencies_by_area=agencies_by_area,
+            commitment_by_id={commitment.id: commitment for commitment in commitments},
+            state_by_id={state.id: state for state in states},
+        )
+
+
+_kept = threading.local()
+TOKENS_SQL = "SELECT {name}, {token} FROM {table}".format(
+    name=DataVersion._meta.get_field("name").column,
+    token=DataVersion._meta.get_field("token").column,
+    table=DataVersion._meta.db_table,
+)
+
+
+def _read_tokens():
+    # Every public page asks, so this skips the ORM's query building.
+    with connection.cursor() as cursor:
+        cursor.execute(TOKENS_SQL)
+        return dict(cursor.fetchall())
+
+
+def _keeping():
+    return getattr(settings, "KEEP_PUBLIC_FIGURES", True)
+
+
+def current_plan():
+    """The plan as the database holds it now: one query when this process has it already."""
+    return current()[0]
+
+
+def current():
+    """(plan, rollup) as the database holds them now.
+
+    One query when this process built both under the current tokens; the plan's five and
+    the current-progress rows' one when they changed. The rollup is also built again each
+    new day, as its deadlines and freshness depend on the date.
+    """
+    tokens = _read_tokens() if _keeping() else {}
+    plan_token, progress_token = tokens.get(DataVersion.PLAN), tokens.get(DataVersion.PROGRESS)
+    kept_plan = getattr(_kept, "plan", None)
+    if plan_token is not None and kept_plan is not None and kept_plan[0] == plan_token:
+        plan = kept_plan[1]
+    else:
+        plan = Plan.read()
+        # Without a token (a database emptied by hand) nothing is kept: every page reads.
+        _kept.plan = (plan_token, plan) if plan_token is not None else None
+    today = timezone.localdate()
+    key = (plan_token, progress_token, today)
+    kept_rollup = getattr(_kept, "rollup", None)
+    if None not in key and kept_rollup is not None and kept_rollup[0] == key:
+        return plan, kept_rollup[1]
+    rollup = Rollup(
+        plan.commitments,
+        CurrentProgress.objects.for_dashboard(),
+        [state.id for state in plan.states],
+        today=today,
+    )
+    _kept.rollup = (key, rollup) if None not in key else None
+    return plan, rollup
+
+
+def forget():
+    """Drop what this thread keeps: its next page reads and computes everything."""
+    _kept.plan = _kept.rollup = None
+
+
+def data_changed(sender, **kwargs):
+    """Signal receiver: give the sender's kind of data a new token, in the transaction that
+    changed it. Bulk writers that send no signals call it themselves."""
+    name = TOKEN_OF[sender._meta.label]
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(name=name).update(token=token):
+        DataVersion.objects.update_or_create(name=name, defaults={"token": token})
+
+
+def connect_signals():
+    from django.apps import apps
+
+    for label in TOKEN_OF:
+        model = apps.get_model(label) if "_" not in label else WorkArea.agencies.through
+        uid = f"data-version:{label}"
+        post_save.connect(data_changed, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=uid + ":delete")
+    m2m_changed.connect(
+        data_changed,
+        sender=WorkArea.agencies.through,
+        dispatch_uid="data-version:areas.WorkArea.agencies",
+    )
