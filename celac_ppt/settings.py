@@ -107,7 +107,10 @@ WSGI_APPLICATION = "celac_ppt.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        # Each worker keeps its connection for a minute rather than opening one per request:
+        # on PostgreSQL, opening it cost more than rendering a page from the kept figures.
+        # Health checks before each reuse let the portal recover when the database returns.
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }

@@ -55,7 +55,7 @@ def test_area_page_runs_a_fixed_number_of_queries(
     url = reverse("areas:detail", args=[6])
     # The first page a process serves reads the plan and its figures; the next ones only
     # check that neither changed.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200

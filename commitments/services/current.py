@@ -45,7 +45,7 @@ TOKEN_OF = {
 
 @dataclass(frozen=True)
 class Plan:
-    """The plan, read in five queries.
+    """The plan, read in four queries.
 
     ``commitments``: every commitment in plan order, with its work area and axis.
     ``states``: the member states by name. ``areas``: the work areas by number, with their
@@ -63,22 +63,26 @@ class Plan:
 
     @classmethod
     def read(cls):
-        links = WorkArea.agencies.through.objects.select_related("agency").order_by(
-            "agency__acronym"
-        )
+        # Four queries, and no joins: each commitment gets the very area object the areas
+        # list holds, and each area the very axis object of the axes list.
+        axes = list(ThematicAxis.objects.order_by("number"))
+        axis_by_id = {axis.id: axis for axis in axes}
+        areas = list(WorkArea.objects.order_by("number").prefetch_related("agencies"))
         agencies_by_area = {}
-        for area_agency in links:
-            agencies_by_area.setdefault(area_agency.workarea_id, []).append(area_agency.agency)
-        commitments = list(
-            Commitment.objects.select_related("area__axis").order_by("reference_key")
-        )
+        for area in areas:
+            area.axis = axis_by_id[area.axis_id]
+            agencies_by_area[area.id] = sorted(area.agencies.all(), key=lambda a: a.acronym)
+        area_by_id = {area.id: area for area in areas}
+        commitments = list(Commitment.objects.order_by("reference_key"))
+        for commitment in commitments:
+            commitment.area = area_by_id[commitment.area_id]
         states = list(MemberState.objects.order_by("name"))
         return cls(
             commitments=commitments,
             states=states,
-            areas=list(WorkArea.objects.select_related("axis").prefetch_related("agencies")),
-            axes=list(ThematicAxis.objects.order_by("number")),
-            agencies_by_area=agencies_by_area,
+            areas=areas,
+            axes=axes,
+            agencies_by_area={key: value for key, value in agencies_by_area.items() if value},
             commitment_by_id={commitment.id: commitment for commitment in commitments},
             state_by_id={state.id: state for state in states},
         )
@@ -111,7 +115,7 @@ def current_plan():
 def current():
     """(plan, rollup) as the database holds them now.
 
-    One query when this process built both under the current tokens; the plan's five and
+    One query when this process built both under the current tokens; the plan's four and
     the current-progress rows' one when they changed. The rollup is also built again each
     new day, as its deadlines and freshness depend on the date.
     """

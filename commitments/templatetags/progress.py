@@ -353,8 +353,9 @@ def latest_reports_html(reports):
         number = gettext("Report %(number)s") % {"number": escape(localize(report.pk))}
         html.append(
             "\n        <tr>\n"
-            f'          <td><time datetime="{escape(date_format(published, "c"))}">'
-            f"{escape(date_format(published, 'SHORT_DATE_FORMAT'))}</time></td>\n"
+            # The "c" format is isoformat(); the short date shows the day only.
+            f'          <td><time datetime="{published.isoformat()}">'
+            f"{date_text(published.date(), 'SHORT_DATE_FORMAT')}</time></td>\n"
             f'          <td><a href="{link(state)}" lang="es">{escape(state.name)}</a></td>\n'
             f'          <td><a href="{link(report.commitment)}">'
             f"{escape(report.commitment.reference)}</a></td>\n"
