@@ -109,7 +109,7 @@ def _keeping():
 
 def current_plan():
     """The plan as the database holds it now: one query when this process has it already."""
-    return current()[0]
+    return _plan(_read_tokens() if _keeping() else {})
 
 
 def current():
@@ -120,19 +120,12 @@ def current():
     new day, as its deadlines and freshness depend on the date.
     """
     tokens = _read_tokens() if _keeping() else {}
-    plan_token, progress_token = tokens.get(DataVersion.PLAN), tokens.get(DataVersion.PROGRESS)
-    kept_plan = getattr(_kept, "plan", None)
-    if plan_token is not None and kept_plan is not None and kept_plan[0] == plan_token:
-        plan = kept_plan[1]
-    else:
-        plan = Plan.read()
-        # Without a token (a database emptied by hand) nothing is kept: every page reads.
-        _kept.plan = (plan_token, plan) if plan_token is not None else None
+    plan = _plan(tokens)
     today = timezone.localdate()
-    key = (plan_token, progress_token, today)
-    kept_rollup = getattr(_kept, "rollup", None)
-    if None not in key and kept_rollup is not None and kept_rollup[0] == key:
-        return plan, kept_rollup[1]
+    key = (tokens.get(DataVersion.PLAN), tokens.get(DataVersion.PROGRESS), today)
+    kept = getattr(_kept, "rollup", None)
+    if None not in key and kept is not None and kept[0] == key:
+        return plan, kept[1]
     rollup = Rollup(
         plan.commitments,
         CurrentProgress.objects.for_dashboard(),
@@ -141,6 +134,17 @@ def current():
     )
     _kept.rollup = (key, rollup) if None not in key else None
     return plan, rollup
+
+
+def _plan(tokens):
+    token = tokens.get(DataVersion.PLAN)
+    kept = getattr(_kept, "plan", None)
+    if token is not None and kept is not None and kept[0] == token:
+        return kept[1]
+    plan = Plan.read()
+    # Without a token (a database emptied by hand) nothing is kept: every page reads.
+    _kept.plan = (token, plan) if token is not None else None
+    return plan
 
 
 def forget():

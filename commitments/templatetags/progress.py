@@ -230,8 +230,16 @@ def matrix_rows_html(matrix):
 
 
 @functools.lru_cache(maxsize=4096)
-def _reverse(urlconf, prefix, viewname, arg):
-    return escape(reverse(viewname, urlconf=urlconf, args=[arg]))  # escape() marks it safe
+def _reverse(urlconf, prefix, viewname, *args):
+    return escape(reverse(viewname, urlconf=urlconf, args=args))  # escape() marks it safe
+
+
+@register.simple_tag(name="url_of")
+def url_here(viewname, *args):
+    """``{% url %}`` for the public pages, reversed once per process for each name and
+    arguments: the dashboard has sixteen of them, and reversing is slow."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(urlconf, get_script_prefix(), viewname, *args)
 
 
 # How each model the dashboard links to builds its address: the argument of the URL pattern
@@ -255,8 +263,7 @@ def link(obj):
     if found is None:
         return escape(obj.get_absolute_url())
     viewname, attribute = found
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reverse(urlconf, get_script_prefix(), viewname, getattr(obj, attribute))
+    return url_here(viewname, getattr(obj, attribute))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -417,7 +424,7 @@ def state_rows_html(state_rows):
                 f"{date_text(last, 'DATE_FORMAT')}</time>"
             )
             if report_id:
-                latest = f'<a href="{_reverse_here("commitments:report", report_id)}">{latest}</a>'
+                latest = f'<a href="{url_here("commitments:report", report_id)}">{latest}</a>'
         else:
             latest = no_report
         if item["evidence"]:
@@ -467,11 +474,6 @@ def timeline_html(reports, current_report_ids, show_reference):
             "    </li>\n    "
         )
     return mark_safe("".join(html))
-
-
-def _reverse_here(viewname, arg):
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reverse(urlconf, get_script_prefix(), viewname, arg)
 
 
 @register.simple_tag
