@@ -4,14 +4,15 @@ from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404, render
 
-from commitments.views import load_rollup, make_row
+from commitments.services.current import current
+from commitments.views import make_row
 
 from .models import Agency, WorkArea
 
 
 def area_detail(request, number):
     area = get_object_or_404(WorkArea.objects.with_plan(), number=number)
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     rows = [make_row(c, rollup) for c in plan.commitments if c.area_id == area.id]
     return render(
         request,
@@ -29,7 +30,7 @@ def agency_detail(request, acronym):
     agency = get_object_or_404(Agency.objects.prefetch_related("officials"), acronym=acronym)
     areas = list(WorkArea.objects.select_related("axis").filter(agencies=agency))
     area_ids = {area.id for area in areas}
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     rows = [make_row(c, rollup) for c in plan.commitments if c.area_id in area_ids]
     return render(
         request,

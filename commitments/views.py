@@ -1,8 +1,9 @@
 """The public pages: dashboard, commitment list, commitment, member state, report.
 
 Every figure comes from ``CurrentProgress.objects.for_dashboard()`` and the plan, rolled up
-in Python by ``commitments.services.progress.Rollup``: each page runs a fixed number of
-queries however many reports history holds. Only published reports are ever read here.
+in Python by ``commitments.services.progress.Rollup`` and kept by each process until either
+changes (``commitments.services.current``): each page runs a fixed number of queries however
+many reports history holds. Only published reports are ever read here.
 """
 
 from dataclasses import dataclass
@@ -52,12 +53,6 @@ LATEST_REPORT_FIELDS = (
 
 
 # --- loading ---------------------------------------------------------------------------------
-
-
-def load_rollup():
-    """(plan, rollup): one query while neither changed since this process built them
-    (``services.current``)."""
-    return current()
 
 
 def latest_published(plan, **filters):
@@ -271,7 +266,7 @@ def report_records(reports, request):
 
 
 def dashboard(request):
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     commitments, states, areas = plan.commitments, plan.states, plan.areas
     rows = [make_row(commitment, rollup) for commitment in commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
@@ -309,7 +304,7 @@ def dashboard(request):
 
 
 def breakdown_download(request, by, fmt):
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     if by == "status":
         records = [
             {"status": value, "label": str(label), "commitments": count}
@@ -325,7 +320,7 @@ def breakdown_download(request, by, fmt):
 
 
 def matrix_download(request, fmt):
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     records = matrix_records(matrix(rollup, plan.states, plan.areas))
     return opendata.download(fmt, "state-by-area", opendata.MATRIX_COLUMNS, records)
 
@@ -341,7 +336,7 @@ def latest_reports_download(request, fmt):
 
 def filtered_rows(request):
     """The filter set and the rows it selects, sorted (all pages)."""
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     filterset = CommitmentFilter(
         request.GET or None, queryset=Commitment.objects.all(), rollup=rollup
     )
@@ -389,11 +384,11 @@ def _commitment_page_data(reference):
     commitment = get_object_or_404(
         Commitment.objects.select_related("area__axis", "parent"), reference=reference
     )
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     states = plan.states
     child_ids = rollup.children.get(commitment.id, [])
     subtree = [commitment.id, *child_ids]
-    current = list(
+    current_rows = list(
         CurrentProgress.objects.filter(commitment_id__in=subtree).values(
             "commitment_id", "member_state_id", "report_id", "report__is_demo"
         )
@@ -404,7 +399,7 @@ def _commitment_page_data(reference):
     for item in Evidence.objects.filter(report_id__in=current_reports):
         evidence.setdefault(item.report_id, []).append(item)
     current_by_state = {
-        row["member_state_id"]: row for row in current if row["commitment_id"] == commitment.id
+        row["member_state_id"]: row for row in current_rows if row["commitment_id"] == commitment.id
     }
     state_rows = []
     for state in states:
@@ -418,11 +413,11 @@ def _commitment_page_data(reference):
                 "evidence": evidence.get(row["report_id"], []) if row else [],
             }
         )
-    return commitment, plan, rollup, child_ids, subtree, current, state_rows
+    return commitment, plan, rollup, child_ids, subtree, current_rows, state_rows
 
 
 def commitment_detail(request, reference):
-    commitment, plan, rollup, child_ids, subtree, current, state_rows = _commitment_page_data(
+    commitment, plan, rollup, child_ids, subtree, current_rows, state_rows = _commitment_page_data(
         reference
     )
     agencies = plan.agencies_by_area.get(commitment.area_id, [])
@@ -446,7 +441,7 @@ def commitment_detail(request, reference):
             "timeline": timeline_page,
             "timeline_items": timeline_html(
                 timeline_page.reports,
-                {row["report_id"] for row in current},
+                {row["report_id"] for row in current_rows},
                 show_reference=bool(child_ids),
             ),
         },
@@ -520,7 +515,7 @@ def timeline_slice(queryset, page):
 
 def _state_page_data(iso_code):
     state = get_object_or_404(MemberState, iso_code=iso_code.upper())
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     rows = [
         make_row(commitment, rollup, state.id, plan.agencies_by_area)
         for commitment in plan.commitments

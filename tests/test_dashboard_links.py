@@ -4,8 +4,8 @@ import pytest
 
 from areas.models import Agency, WorkArea
 from commitments.models import Commitment, MemberState, ProgressReport
+from commitments.services.current import current
 from commitments.templatetags.progress import LINKED, link
-from commitments.views import load_rollup
 from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_every_linked_model_is_linked_where_its_own_page_is(plan):
 
 def test_the_matrix_figures_follow_the_state_rule_cell_by_cell(plan):
     make_published_reports(400, states=["MX", "AR", "BR", "CL", "CU"])
-    plan, rollup = load_rollup()
+    plan, rollup = current()
     states = plan.states
     figures = rollup.state_area_figures()
     areas = list(WorkArea.objects.all())

@@ -215,9 +215,9 @@ def test_only_the_latest_published_report_counts(plan):
     for state in (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED):
         make_report(commitment, mexico, 100, Status.COMPLETED, state, TODAY.replace(day=25))
 
-    from commitments.views import load_rollup
+    from commitments.services.current import current
 
-    _plan, figures = load_rollup()
+    _plan, figures = current()
     figure = figures.commitment(commitment.id)
     assert figure.mean == 70
     assert figure.states_reported == 1

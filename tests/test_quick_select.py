@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from commitments.filters import CommitmentFilter, QuickSelect
 from commitments.models import Commitment
-from commitments.views import load_rollup
+from commitments.services.current import current
 
 
 def squeeze(html):
@@ -19,7 +19,7 @@ def squeeze(html):
     "query", ["", "area=3&status=in_progress&sort=-progress", "state=MX&agency=SRE&axis=9"]
 )
 def test_each_select_writes_what_djangos_select_writes(plan, query):
-    _plan, rollup = load_rollup()
+    _plan, rollup = current()
     filterset = CommitmentFilter(
         QueryDict(query) or None, queryset=Commitment.objects.all(), rollup=rollup
     )
