@@ -277,15 +277,16 @@ def date_text(value, format_name):
 
 
 @register.simple_tag
-def breakdown_chart(items):
-    """The chart rows of a breakdown: [(key, name, url, figure), ...]."""
+def breakdown_chart(items, scope="region"):
+    """The chart rows of a breakdown: [(key, name, url, figure), ...]; ``scope`` as for
+    ``figure_html``."""
     return mark_safe(
         "".join(
             '\n    <li class="chart-row">\n      <a class="chart-label" '
             f'href="{conditional_escape(url)}"><span class="ref">{escape(key)}</span> '
             f'<span lang="es">{escape(name)}</span></a>\n'
             f'      <span class="chart-bar">{bar_html(fig)}</span>\n'
-            f'      <span class="chart-value">{figure_html(fig)}</span>\n    </li>\n    '
+            f'      <span class="chart-value">{figure_html(fig, scope)}</span>\n    </li>\n    '
             for key, name, url, fig in items
         )
     )
