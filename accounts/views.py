@@ -14,4 +14,4 @@ def home(request):
         return redirect("workspace:review")
     if request.user.is_staff:
         return redirect("admin:index")
-    return redirect("dashboard")
+    return redirect("public:dashboard")

@@ -1,23 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import Commitment
 
-from .imports import CuratorImportExportMixin
 from .models import Agency, Objective, Official, ThematicAxis, WorkArea
-from .resources import (
-    AgencyResource,
-    ObjectiveResource,
-    OfficialResource,
-    ThematicAxisResource,
-    WorkAreaResource,
-)
 
 
-class PlanAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Curators' admin for a piece of the plan: import/export and its history."""
+class PlanAdmin(SimpleHistoryAdmin):
+    """Curators' admin for a piece of the plan, with its history (``exchange.admin`` adds
+    import and export)."""
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -45,14 +37,12 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(ThematicAxis)
 class ThematicAxisAdmin(PlanAdmin):
-    resource_classes = [ThematicAxisResource]
     list_display = ("number", "name")
     search_fields = ("name",)
 
 
 @admin.register(Agency)
 class AgencyAdmin(PlanAdmin):
-    resource_classes = [AgencyResource]
     list_display = ("acronym", "name", "note")
     list_filter = ("areas__axis", "areas")
     search_fields = ("acronym", "name")
@@ -60,7 +50,6 @@ class AgencyAdmin(PlanAdmin):
 
 @admin.register(Official)
 class OfficialAdmin(PlanAdmin):
-    resource_classes = [OfficialResource]
     list_display = ("name", "title", "agency")
     list_filter = ("agency",)
     list_select_related = ("agency",)
@@ -69,7 +58,6 @@ class OfficialAdmin(PlanAdmin):
 
 @admin.register(WorkArea)
 class WorkAreaAdmin(PlanAdmin):
-    resource_classes = [WorkAreaResource]
     list_display = ("number", "name", "axis", "agency_list")
     list_display_links = ("number", "name")
     list_filter = ("axis", "agencies")
@@ -88,7 +76,6 @@ class WorkAreaAdmin(PlanAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(PlanAdmin):
-    resource_classes = [ObjectiveResource]
     list_display = ("area", "order", "text")
     list_filter = ("area",)
     list_select_related = ("area",)

@@ -37,7 +37,7 @@ class ThematicAxis(models.Model):
         return (self.number,)
 
     def get_absolute_url(self):
-        return reverse("commitments:list") + f"?axis={self.number}"
+        return reverse("public:commitments") + f"?axis={self.number}"
 
 
 class AgencyManager(models.Manager):
@@ -69,7 +69,7 @@ class Agency(models.Model):
         return (self.acronym,)
 
     def get_absolute_url(self):
-        return reverse("areas:agency", args=[self.acronym])
+        return reverse("public:agency", args=[self.acronym])
 
 
 class OfficialManager(models.Manager):
@@ -158,7 +158,7 @@ class WorkArea(models.Model):
     natural_key.dependencies = ["areas.thematicaxis", "areas.agency", "areas.official"]
 
     def get_absolute_url(self):
-        return reverse("areas:detail", args=[self.number])
+        return reverse("public:area", args=[self.number])
 
 
 class ObjectiveManager(models.Manager):

@@ -73,7 +73,7 @@ def reset():
 
 
 def run(name, data, count):
-    from areas.imports import import_file
+    from exchange.imports import import_file
 
     started = time.perf_counter()
     outcome = import_file(name, data)

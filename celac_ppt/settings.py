@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "areas",
     "commitments",
     "accounts",
+    "public",
+    "workspace",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +71,8 @@ MIDDLEWARE = [
     # Outside the page cache, so that pages it serves carry these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "commitments.cache.PublicPageCacheMiddleware",
+    "celac_ppt.http.PublicPageMiddleware",
+    "celac_ppt.http.private_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
+                "celac_ppt.context_processors.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -121,23 +126,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Rendered public pages are kept here under the data versions (celac_ppt.http), so they are
+# never stale and any number of processes may keep their own: local memory by default,
+# Redis (shared by every app server) when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "celac_ppt.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "celac"),
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": envint("LOCAL_CACHE_ENTRIES", 2000)},
+        }
+    }
 
-# Seconds a rendered public page may be served from the cache (0: never). Every write the
-# public sees invalidates it at once, but only processes sharing the cache learn of it: so
-# a production server (several workers) caches pages only with Redis.
-PUBLIC_PAGE_CACHE_SECONDS = envint(
-    "PUBLIC_PAGE_CACHE_SECONDS", 300 if DEBUG or os.environ.get("REDIS_URL") else 0
-)
+# Seconds a rendered public page is kept (0: never kept, every request renders). Kept pages
+# are never stale: their key changes with the data.
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+# How long browsers (max-age) and shared caches such as nginx or a CDN (s-maxage) may reuse
+# a public page without asking. 0, the default, has them revalidate every time (a 304 when
+# nothing changed), so nothing is ever shown stale; a few seconds of s-maxage lets a caching
+# proxy answer bursts itself (deploy/nginx.conf).
+PUBLIC_MAX_AGE = envint("PUBLIC_MAX_AGE", 0)
+PUBLIC_SHARED_MAX_AGE = envint("PUBLIC_SHARED_MAX_AGE", 0)
+# What the portal's code is; pages of another release never share a tag. Derived from the
+# files when unset.
+RELEASE = os.environ.get("RELEASE", "")
 
 # Each process keeps the plan and its figures between pages, until the database says either
 # changed (commitments.services.current). 0 reads and computes them on every page: the
@@ -175,7 +194,7 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "public:dashboard"
 
 # Internationalisation: Spanish first, then the region's other working languages.
 LANGUAGE_CODE = "es"
@@ -275,7 +294,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # every app server shares, never in a local temporary folder.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "areas.imports.ImportCacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "exchange.imports.ImportCacheStorage"
 # Imports (admin and import_plan): largest file accepted, most rows in one sheet.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)

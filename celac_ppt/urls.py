@@ -1,22 +1,25 @@
+"""Addresses. Every page for people carries its language (/es/, /en/, /pt/, /fr/); the
+open-data downloads, the admin, the health check and static files do not."""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from commitments import views as commitment_views
-from commitments.cache import cache_public_page, cache_public_pages
-
 from . import views
+from .http import public_pages
 
 urlpatterns = [
-    path("", cache_public_page(commitment_views.dashboard), name="dashboard"),
-    path("", cache_public_pages(include("commitments.urls"))),
-    path("", cache_public_pages(include("areas.urls"))),
-    path("accounts/", include("accounts.urls")),
-    path("", include("commitments.workspace_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("", public_pages(include("exchange.urls"))),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += i18n_patterns(
+    path("", public_pages(include("public.urls"))),
+    path("accounts/", include("accounts.urls")),
+    path("", include("workspace.urls")),
+)
 
 handler500 = "celac_ppt.views.server_error"
 

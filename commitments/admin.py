@@ -1,14 +1,10 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
-
-from areas.imports import CuratorImportExportMixin
 
 from .forms import ReturnForm
 from .models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
-from .resources import CommitmentResource, MemberStateResource, ProgressReportResource
 from .services import reports as report_service
 
 
@@ -22,8 +18,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [CommitmentResource]
+class CommitmentAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "short_text", "area", "parent", "due_date")
     list_filter = ("area", "area__axis", "area__agencies", ("parent", admin.EmptyFieldListFilter))
     list_select_related = ("area", "parent")
@@ -38,8 +33,7 @@ class CommitmentAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHi
 
 
 @admin.register(MemberState)
-class MemberStateAdmin(CuratorImportExportMixin, ImportExportModelAdmin):
-    resource_classes = [MemberStateResource]
+class MemberStateAdmin(admin.ModelAdmin):
     list_display = ("iso_code", "name")
     search_fields = ("iso_code", "name")
 
@@ -52,8 +46,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(CuratorImportExportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [ProgressReportResource]
+class ProgressReportAdmin(SimpleHistoryAdmin):
     list_display = (
         "commitment",
         "member_state",
@@ -123,7 +116,7 @@ class ProgressReportAdmin(CuratorImportExportMixin, ImportExportModelAdmin, Simp
             "form": form,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "commitments/workspace/admin_return.html", context)
+        return TemplateResponse(request, "workspace/admin_return.html", context)
 
     def _report_review(self, request, done, skipped, message):
         self.message_user(request, message % {"count": done}, messages.SUCCESS)

@@ -7,8 +7,6 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments and progress")
 
     def ready(self):
-        from . import cache
         from .services import current
 
-        cache.connect_signals()
         current.connect_signals()

@@ -1,7 +1,9 @@
 """What is tracked: commitments, member states and their progress reports."""
 
+import uuid
+
 from django.conf import settings
-from django.db import connections, models
+from django.db import connection, connections, models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -79,7 +81,7 @@ class MemberState(models.Model):
         return (self.iso_code,)
 
     def get_absolute_url(self):
-        return reverse("commitments:state", args=[self.iso_code])
+        return reverse("public:state", args=[self.iso_code])
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -148,7 +150,7 @@ class Commitment(models.Model):
         return ".".join(part.zfill(3) for part in reference.split("."))
 
     def get_absolute_url(self):
-        return reverse("commitments:detail", args=[self.reference])
+        return reverse("public:commitment", args=[self.reference])
 
 
 class ProgressReportQuerySet(models.QuerySet):
@@ -262,7 +264,7 @@ class ProgressReport(models.Model):
         return f"{self.commitment.reference} · {self.member_state.iso_code} · {self.reported_on}"
 
     def get_absolute_url(self):
-        return reverse("commitments:report", args=[self.pk])
+        return reverse("public:report", args=[self.pk])
 
     @property
     def is_published(self):
@@ -379,14 +381,15 @@ class CurrentProgress(models.Model):
 
 
 class DataVersion(models.Model):
-    """A token per kind of public data that changes, in the same transaction, with every
-    change to its rows: ``plan`` (axes, work areas, agencies, commitments, member states) and
-    ``progress`` (the current-progress rows).
+    """A token per kind of public data, replaced in the same transaction as every change to
+    its rows: ``plan`` (axes, work areas, objectives, agencies, officials, commitments, member
+    states) and ``progress`` (published reports, their evidence and the current-progress rows).
 
-    Each process keeps the plan and the figures it last computed with these tokens and
-    computes them again only when a token differs (``commitments.services.current``). Being
-    rows of the database, the tokens are exactly as fresh as the data itself on every app
-    server, with or without a shared cache.
+    They are the portal's one rule of freshness. Each process keeps the plan and the figures
+    it last computed under these tokens (``commitments.services.current``), and every public
+    page is stored, and validated by its ``ETag``, under them (``celac_ppt.http``). Being rows
+    of the database, they are exactly as fresh as the data on every app server, whatever
+    process wrote and whether or not a cache is shared.
     """
 
     PLAN = "plan"
@@ -401,3 +404,21 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+    @classmethod
+    def read(cls):
+        """{name: token}, in one query. Every public request asks, so it skips the ORM."""
+        with connection.cursor() as cursor:
+            cursor.execute(_TOKENS_SQL)
+            return dict(cursor.fetchall())
+
+    @classmethod
+    def bump(cls, name):
+        """Give ``name`` a new token, inside the caller's transaction: pages and figures built
+        before the change are never served after it commits, on any server."""
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(name=name).update(token=token):
+            cls.objects.update_or_create(name=name, defaults={"token": token})
+
+
+_TOKENS_SQL = f"SELECT name, token FROM {DataVersion._meta.db_table}"

@@ -104,7 +104,7 @@ def test_dashboard_shows_progress_by_area_axis_and_agency_with_tables(client, pl
     # Each chart has its table equivalent and its downloads.
     assert html.count('class="table-equivalent"') >= 4
     for by in ("area", "axis", "agency", "status"):
-        assert reverse("commitments:breakdown_data", args=[by, "csv"]) in html
+        assert reverse("opendata:breakdown", args=[by, "csv"]) in html
     # Area 14 (ST, SEMARNAT-free): 80 % from one state; its agency ST too.
     area_row = re.search(r'href="/areas/14/".*?</li>', html, flags=re.S).group(0)
     assert "80 %" in area_row and "1 of 33 states reported" in area_row

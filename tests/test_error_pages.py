@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
+
+from celac_ppt import urls as celac_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +54,8 @@ urlpatterns = [
     path("write-then-crash/", write_then(RuntimeError)),
     path("write-then-database-gone/", write_then(OperationalError)),
     path("write-ok/", write_ok),
-    path("", include("celac_ppt.urls")),
 ]
+urlpatterns += celac_urls.urlpatterns
 handler500 = "celac_ppt.views.server_error"
 
 

@@ -15,9 +15,7 @@ from commitments.models import Commitment, MemberState
 
 FIXTURES_DIR = Path(django_settings.BASE_DIR) / "fixtures"
 FIXTURE_FILE = FIXTURES_DIR / "ppt2020.json"
-SOURCE_FILE = (
-    Path(django_settings.BASE_DIR).parent / "shared" / "source" / "propuesta-ppt2020-celac.txt"
-)
+SOURCE_FILE = Path(django_settings.BASE_DIR) / "docs" / "source" / "propuesta-ppt2020-celac.txt"
 
 PLAN_MODELS = [ThematicAxis, Agency, Official, WorkArea, Objective, Commitment, MemberState]
 

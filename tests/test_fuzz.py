@@ -53,14 +53,14 @@ def assert_no_server_error(response, what):
 @FUZZ
 @given(query=query_strings)
 def test_dashboard_and_commitment_list_filters(client, plan, query):
-    for path in ("/", reverse("commitments:list")):
+    for path in ("/", reverse("public:commitments")):
         assert_no_server_error(client.get(f"{path}?{query}"), f"{path}?{query}")
 
 
 @FUZZ
 @given(query=query_strings, fmt=st.sampled_from(["csv", "json"]))
 def test_commitment_list_downloads(client, plan, query, fmt):
-    url = reverse("commitments:list_data", kwargs={"fmt": fmt})
+    url = reverse("opendata:commitments", kwargs={"fmt": fmt})
     assert_no_server_error(client.get(f"{url}?{query}"), f"{url}?{query}")
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from areas import imports
-from areas.imports import export_tables, import_file
+from exchange import imports
+from exchange.imports import export_tables, import_file
 from tests.import_helpers import REPORT_HEADERS, csv_file, report_rows, row_counts
 
 pytestmark = pytest.mark.django_db

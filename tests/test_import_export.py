@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from areas.imports import (
+from commitments.models import Commitment, CurrentProgress, ProgressReport, ReviewState, Status
+from exchange.imports import (
     ImportCacheStorage,
     SafeCSV,
     SafeJSON,
@@ -22,7 +23,6 @@ from areas.imports import (
     import_file,
     plan_resources,
 )
-from commitments.models import Commitment, CurrentProgress, ProgressReport, ReviewState, Status
 from tests.import_helpers import (
     REPORT_HEADERS,
     csv_file,

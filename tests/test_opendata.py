@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from commitments import opendata
 from commitments.models import Commitment, Evidence
-from commitments.opendata import safe_cell
+from commitments.services import columns
+from exchange.opendata import safe_cell
 from tests.test_dashboard import published
 from tests.test_public_pages import list_refs
 
@@ -59,7 +59,7 @@ def test_safe_cell_neutralises_formula_triggers_only(value, expected):
 def test_commitment_list_download_has_every_filtered_row_not_just_one_page(client, plan):
     rows = read_csv(client.get("/commitments/data.csv"))
     assert len(rows) == 34  # the screen shows 20 per page
-    assert list(rows[0]) == opendata.COMMITMENT_COLUMNS
+    assert list(rows[0]) == columns.COMMITMENT_COLUMNS
     assert [row["reference"] for row in rows] == list_refs(client, "") + list_refs(client, "page=2")
 
 
@@ -102,7 +102,7 @@ def test_matrix_download_has_one_row_per_cell(client, plan):
     published("2.2", "AR", 60)
     rows = read_csv(client.get("/open-data/matrix.csv"))
     assert len(rows) == 33 * 14
-    assert list(rows[0]) == opendata.MATRIX_COLUMNS
+    assert list(rows[0]) == columns.MATRIX_COLUMNS
     cell = next(r for r in rows if r["member_state_iso"] == "AR" and r["area_number"] == "2")
     assert (cell["mean_percentage"], cell["commitments_reported"], cell["commitments_total"]) == (
         "50.0",
@@ -110,19 +110,19 @@ def test_matrix_download_has_one_row_per_cell(client, plan):
         "4",
     )
     data = read_json(client.get("/open-data/matrix.json"))
-    assert data["count"] == 33 * 14 and data["columns"] == opendata.MATRIX_COLUMNS
+    assert data["count"] == 33 * 14 and data["columns"] == columns.MATRIX_COLUMNS
 
 
 @pytest.mark.parametrize(
     ("url", "columns", "count"),
     [
-        ("/open-data/progress-by-area.csv", opendata.BREAKDOWN_COLUMNS, 14),
-        ("/open-data/progress-by-axis.csv", opendata.BREAKDOWN_COLUMNS, 4),
-        ("/open-data/progress-by-agency.csv", opendata.BREAKDOWN_COLUMNS, 13),  # with areas
-        ("/open-data/progress-by-status.csv", opendata.STATUS_COLUMNS, 5),
-        ("/commitments/1.1/states.csv", opendata.COMMITMENT_STATE_COLUMNS, 33),
-        ("/states/MX/commitments.csv", opendata.COMMITMENT_COLUMNS, 34),
-        ("/open-data/latest-reports.csv", opendata.REPORT_COLUMNS, 1),
+        ("/open-data/progress-by-area.csv", columns.BREAKDOWN_COLUMNS, 14),
+        ("/open-data/progress-by-axis.csv", columns.BREAKDOWN_COLUMNS, 4),
+        ("/open-data/progress-by-agency.csv", columns.BREAKDOWN_COLUMNS, 13),  # with areas
+        ("/open-data/progress-by-status.csv", columns.STATUS_COLUMNS, 5),
+        ("/commitments/1.1/states.csv", columns.COMMITMENT_STATE_COLUMNS, 33),
+        ("/states/MX/commitments.csv", columns.COMMITMENT_COLUMNS, 34),
+        ("/open-data/latest-reports.csv", columns.REPORT_COLUMNS, 1),
     ],
 )
 def test_every_download_has_its_documented_columns(client, plan, url, columns, count):

@@ -32,7 +32,7 @@ def test_home_speaks_the_visitors_language_but_keeps_the_plan_in_spanish(client,
 
 
 def test_area_page_shows_objectives_nested_commitments_and_officials(client, plan):
-    response = client.get(reverse("areas:detail", args=[13]))
+    response = client.get(reverse("public:area", args=[13]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Gestión sustentable de los recursos oceánicos" in page
@@ -52,7 +52,7 @@ def test_area_page_runs_a_fixed_number_of_queries(
     client, plan, settings, django_assert_num_queries
 ):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    url = reverse("areas:detail", args=[6])
+    url = reverse("public:area", args=[6])
     # The first page a process serves reads the plan and its figures; the next ones only
     # check that neither changed.
     with django_assert_num_queries(12):
@@ -62,7 +62,7 @@ def test_area_page_runs_a_fixed_number_of_queries(
 
 
 def test_agency_page_lists_its_areas(client, plan):
-    response = client.get(reverse("areas:agency", args=["SRE"]))
+    response = client.get(reverse("public:agency", args=["SRE"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Secretaría de Relaciones Exteriores" in page

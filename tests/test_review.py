@@ -142,9 +142,9 @@ def test_reports_not_awaiting_review_cannot_be_published(
 
 def test_unpublished_report_is_not_public_and_published_one_is(client, official_ar, curator):
     report = make_report(official_ar, ReviewState.SUBMITTED)
-    assert client.get(reverse("commitments:report", args=[report.pk])).status_code == 404
+    assert client.get(reverse("public:report", args=[report.pk])).status_code == 404
     publish(report, by=curator)
-    assert client.get(reverse("commitments:report", args=[report.pk])).status_code == 200
+    assert client.get(reverse("public:report", args=[report.pk])).status_code == 200
 
 
 def test_published_report_cannot_be_changed_by_its_official(client_of, official_mx, curator):

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from areas.imports import escape_cell, export_tables, import_file, unescape_cell
 from areas.models import Agency, Objective, Official, ThematicAxis, WorkArea
 from commitments.models import Commitment, MemberState, ProgressReport, ReviewState, Status
 from commitments.services.reports import rebuild_current_progress
+from exchange.imports import escape_cell, export_tables, import_file, unescape_cell
 from tests.import_helpers import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_admin_exports_neutralise_formulas_in_every_format(client_of, curator, p
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_public_csv_downloads_neutralise_formulas(client, plan, payload):
     poison(payload, keys=False)
-    for name in ("commitments:list_data", "commitments:reports_data"):
+    for name in ("opendata:commitments", "opendata:latest_reports"):
         response = client.get(reverse(name, kwargs={"fmt": "csv"}))
         assert response.status_code == 200
         cells = cells_of(b"".join(response), "csv")

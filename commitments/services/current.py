@@ -7,7 +7,7 @@ rendered far more often, and for many more addresses (each filter, page and lang
 either changes. So each process keeps the last plan and ``Rollup`` it built together with
 the ``DataVersion`` tokens they were built under, and builds them again only when a token
 differs. Every change to those rows replaces its token in the same transaction
-(``data_changed``, connected to the models' signals and called by the bulk writers), so a
+(``data_changed``, connected to the models' signals; bulk writers call ``DataVersion.bump``), so a
 page reads the two tokens, one query, and gets exactly what the database holds now, on
 every app server.
 
@@ -18,29 +18,39 @@ The objects kept are shared by every page the process serves: read them, never c
 """
 
 import threading
-import uuid
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from areas.models import ThematicAxis, WorkArea
 
-from ..models import Commitment, CurrentProgress, DataVersion, MemberState
+from ..models import Commitment, CurrentProgress, DataVersion, MemberState, ReviewState
 from .progress import Rollup
 
-# Which token each model's rows change.
+# The many-to-many tables of the plan, by label.
+THROUGH = {
+    WorkArea.agencies.through._meta.label: WorkArea.agencies.through,
+    WorkArea.officials.through._meta.label: WorkArea.officials.through,
+}
+# Which token each model's rows change: every row a public page or download shows.
 TOKEN_OF = {
     "areas.ThematicAxis": DataVersion.PLAN,
     "areas.Agency": DataVersion.PLAN,
+    "areas.Official": DataVersion.PLAN,
     "areas.WorkArea": DataVersion.PLAN,
+    "areas.Objective": DataVersion.PLAN,
     "commitments.Commitment": DataVersion.PLAN,
     "commitments.MemberState": DataVersion.PLAN,
+    "commitments.ProgressReport": DataVersion.PROGRESS,
+    "commitments.Evidence": DataVersion.PROGRESS,
     "commitments.CurrentProgress": DataVersion.PROGRESS,
-    WorkArea.agencies.through._meta.label: DataVersion.PLAN,
+    **{label: DataVersion.PLAN for label in THROUGH},
 }
+# Reports and evidence are public only once published: saving a draft changes no page.
+VISIBLE_WHEN_PUBLISHED = {"commitments.ProgressReport", "commitments.Evidence"}
 
 
 @dataclass(frozen=True)
@@ -89,18 +99,6 @@ class Plan:
 
 
 _kept = threading.local()
-TOKENS_SQL = "SELECT {name}, {token} FROM {table}".format(
-    name=DataVersion._meta.get_field("name").column,
-    token=DataVersion._meta.get_field("token").column,
-    table=DataVersion._meta.db_table,
-)
-
-
-def _read_tokens():
-    # Every public page asks, so this skips the ORM's query building.
-    with connection.cursor() as cursor:
-        cursor.execute(TOKENS_SQL)
-        return dict(cursor.fetchall())
 
 
 def _keeping():
@@ -109,7 +107,7 @@ def _keeping():
 
 def current_plan():
     """The plan as the database holds it now: one query when this process has it already."""
-    return _plan(_read_tokens() if _keeping() else {})
+    return _plan(DataVersion.read() if _keeping() else {})
 
 
 def current():
@@ -119,7 +117,7 @@ def current():
     the current-progress rows' one when they changed. The rollup is also built again each
     new day, as its deadlines and freshness depend on the date.
     """
-    tokens = _read_tokens() if _keeping() else {}
+    tokens = DataVersion.read() if _keeping() else {}
     plan = _plan(tokens)
     today = timezone.localdate()
     key = (tokens.get(DataVersion.PLAN), tokens.get(DataVersion.PROGRESS), today)
@@ -152,25 +150,27 @@ def forget():
     _kept.plan = _kept.rollup = None
 
 
-def data_changed(sender, **kwargs):
+def data_changed(sender, instance=None, **kwargs):
     """Signal receiver: give the sender's kind of data a new token, in the transaction that
-    changed it. Bulk writers that send no signals call it themselves."""
-    name = TOKEN_OF[sender._meta.label]
-    token = uuid.uuid4().hex
-    if not DataVersion.objects.filter(name=name).update(token=token):
-        DataVersion.objects.update_or_create(name=name, defaults={"token": token})
+    changed it. Bulk writers that send no signals call ``DataVersion.bump`` themselves."""
+    label = sender._meta.label
+    if label in VISIBLE_WHEN_PUBLISHED and not _published(label, instance):
+        return  # a draft or a report under review: nothing the public sees changed
+    DataVersion.bump(TOKEN_OF[label])
+
+
+def _published(label, instance):
+    if instance is None:
+        return True
+    report = instance if label == "commitments.ProgressReport" else instance.report
+    return report.review_state == ReviewState.PUBLISHED
 
 
 def connect_signals():
-    from django.apps import apps
-
     for label in TOKEN_OF:
-        model = apps.get_model(label) if "_" not in label else WorkArea.agencies.through
+        model = THROUGH.get(label) or apps.get_model(label)
         uid = f"data-version:{label}"
         post_save.connect(data_changed, sender=model, dispatch_uid=uid + ":save")
         post_delete.connect(data_changed, sender=model, dispatch_uid=uid + ":delete")
-    m2m_changed.connect(
-        data_changed,
-        sender=WorkArea.agencies.through,
-        dispatch_uid="data-version:areas.WorkArea.agencies",
-    )
+    for label, through in THROUGH.items():
+        m2m_changed.connect(data_changed, sender=through, dispatch_uid=f"data-version:{label}")

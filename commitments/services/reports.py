@@ -13,10 +13,15 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_noop
 
-from ..cache import public_content_changed
-from ..models import AWAITING_REVIEW, CurrentProgress, Evidence, ProgressReport, ReviewState
+from ..models import (
+    AWAITING_REVIEW,
+    CurrentProgress,
+    DataVersion,
+    Evidence,
+    ProgressReport,
+    ReviewState,
+)
 from . import notifications
-from .current import data_changed
 
 # simple_history keeps change reasons in a 100-character column.
 _REASON_LENGTH = 100
@@ -265,7 +270,6 @@ def rebuild_current_progress():
     with connection.cursor() as cursor:
         cursor.execute(sql, [ReviewState.PUBLISHED.value])
         count = cursor.rowcount
-    # The INSERT sends no model signals: tell the page cache and the kept figures.
-    public_content_changed(sender=CurrentProgress)
-    data_changed(sender=CurrentProgress)
+    # The INSERT sends no model signals: the pages and the kept figures learn of it here.
+    DataVersion.bump(DataVersion.PROGRESS)
     return count

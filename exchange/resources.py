@@ -1,0 +1,376 @@
+"""Import/export of the plan, its member states and published reports: rows matched by natural
+keys, never by database ids."""
+
+import re
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from import_export import fields, widgets
+from simple_history.utils import bulk_create_with_history
+
+from areas.models import Agency, Objective, Official, ThematicAxis, WorkArea
+from commitments.models import Commitment, MemberState, ProgressReport, ReviewState, Status
+
+from .imports import (
+    IsoDateTimeWidget,
+    NaturalForeignKeyWidget,
+    NaturalManyToManyWidget,
+    PlainDateWidget,
+    PlanResource,
+    WholeNumberWidget,
+)
+
+REFERENCE = re.compile(r"^\d+(\.\d+)*$")
+
+
+def _number_outside(value, low, high):
+    return value is not None and not low <= value <= high
+
+
+class ThematicAxisResource(PlanResource):
+    key = "axes"
+    number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget())
+
+    class Meta:
+        model = ThematicAxis
+        fields = ("number", "name")
+        import_id_fields = ("number",)
+
+    def check_instance(self, instance):
+        if _number_outside(instance.number, 1, 4):
+            return {"number": [_("Thematic axes are numbered 1 to 4.")]}
+        return {}
+
+
+class AgencyResource(PlanResource):
+    key = "agencies"
+
+    class Meta:
+        model = Agency
+        fields = ("acronym", "name", "note")
+        import_id_fields = ("acronym",)
+
+
+class OfficialResource(PlanResource):
+    key = "officials"
+    agency = fields.Field(
+        attribute="agency", column_name="agency", widget=NaturalForeignKeyWidget(Agency, "acronym")
+    )
+
+    class Meta:
+        model = Official
+        fields = ("name", "title", "agency")
+        import_id_fields = ("name",)
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).select_related("agency")
+
+
+class WorkAreaResource(PlanResource):
+    key = "areas"
+    number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget())
+    axis = fields.Field(
+        attribute="axis",
+        column_name="axis",
+        widget=NaturalForeignKeyWidget(ThematicAxis, "number"),
+    )
+    agencies = fields.Field(
+        attribute="agencies",
+        column_name="agencies",
+        widget=NaturalManyToManyWidget(Agency, "acronym"),
+    )
+    officials = fields.Field(
+        attribute="officials",
+        column_name="officials",
+        widget=NaturalManyToManyWidget(Official, "name"),
+    )
+
+    class Meta:
+        model = WorkArea
+        fields = (
+            "number",
+            "name",
+            "axis",
+            "axis_rationale",
+            "responsible_as_written",
+            "agencies",
+            "officials",
+        )
+        import_id_fields = ("number",)
+
+    def check_instance(self, instance):
+        if _number_outside(instance.number, 1, 14):
+            return {"number": [_("Work areas are numbered 1 to 14.")]}
+        return {}
+
+    def filter_export(self, queryset, **kwargs):
+        return (
+            super()
+            .filter_export(queryset, **kwargs)
+            .select_related("axis")
+            .prefetch_related("agencies", "officials")
+        )
+
+
+class ObjectiveResource(PlanResource):
+    key = "objectives"
+    area = fields.Field(
+        attribute="area", column_name="area", widget=NaturalForeignKeyWidget(WorkArea, "number")
+    )
+    order = fields.Field(attribute="order", column_name="order", widget=WholeNumberWidget())
+
+    class Meta:
+        model = Objective
+        fields = ("area", "order", "text")
+        import_id_fields = ("area", "order")
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).select_related("area")
+
+
+class MemberStateResource(PlanResource):
+    key = "member_states"
+
+    class Meta:
+        model = MemberState
+        fields = ("iso_code", "name")
+        import_id_fields = ("iso_code",)
+
+
+class CommitmentResource(PlanResource):
+    key = "commitments"
+    area = fields.Field(
+        attribute="area", column_name="area", widget=NaturalForeignKeyWidget(WorkArea, "number")
+    )
+    parent = fields.Field(
+        attribute="parent",
+        column_name="parent",
+        widget=NaturalForeignKeyWidget(Commitment, "reference"),
+    )
+    order = fields.Field(attribute="order", column_name="order", widget=WholeNumberWidget())
+    due_date = fields.Field(attribute="due_date", column_name="due_date", widget=PlainDateWidget())
+
+    class Meta:
+        model = Commitment
+        fields = ("reference", "area", "parent", "order", "text", "due_date", "due_label")
+        import_id_fields = ("reference",)
+
+    def filter_export(self, queryset, **kwargs):
+        return (
+            super()
+            .filter_export(queryset, **kwargs)
+            .select_related("area", "parent")
+            .order_by("reference_key")
+        )
+
+    def prepare_dataset(self, dataset):
+        # Parents before their children, whatever order the spreadsheet was sorted in.
+        if "reference" not in (dataset.headers or []):
+            return dataset
+        column = dataset.headers.index("reference")
+        lines = dataset.source_lines
+        order = sorted(range(len(dataset)), key=lambda i: str(dataset[i][column] or "").count("."))
+        if order == list(range(len(dataset))):
+            return dataset
+        ordered = type(dataset)(headers=dataset.headers, title=dataset.title)
+        for i in order:
+            ordered.append(dataset[i])
+        ordered.source_lines = [lines[i] for i in order]
+        return ordered
+
+    def check_instance(self, commitment):
+        errors = {}
+        reference = commitment.reference or ""
+        if not REFERENCE.match(reference):
+            errors["reference"] = [_("A reference is numbers separated by dots, e.g. 13.1.2.")]
+        elif commitment.area_id and reference.split(".")[0] != str(commitment.area.number):
+            errors["reference"] = [
+                _("Reference %(reference)s does not start with its area's number, %(area)s.")
+                % {"reference": reference, "area": commitment.area.number}
+            ]
+        parent = commitment.parent
+        if parent is not None:
+            if parent.reference == reference:
+                errors["parent"] = [_("A commitment cannot be its own parent.")]
+            elif parent.area_id != commitment.area_id:
+                errors["parent"] = [
+                    _("Parent %(parent)s belongs to another work area.")
+                    % {"parent": parent.reference}
+                ]
+            elif parent.parent_id is not None:
+                errors["parent"] = [
+                    _("Parent %(parent)s is itself nested; nest one level only.")
+                    % {"parent": parent.reference}
+                ]
+        return errors
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # save() sets it too; setting it here keeps any bulk path right.
+        instance.reference_key = Commitment.sort_key(instance.reference)
+
+
+class ProgressReportResource(PlanResource):
+    """Published progress reports.
+
+    Natural key: commitment reference + member state ISO code + reporting date. Curators
+    import published data: a new row becomes a published report; a changed row that
+    matches a published report publishes a correction superseding it (published reports
+    are immutable); the current progress of every commitment × state is rebuilt in the
+    same transaction. Drafts and the review queue never travel
+    through files. Should a state have published two reports with the same date, the
+    export carries the later one, which is the one an import updates.
+    """
+
+    key = "progress_reports"
+    # Percentage and status rules are checked below, without a query per row.
+    validate_constraints = False
+
+    commitment = fields.Field(
+        attribute="commitment",
+        column_name="commitment",
+        widget=NaturalForeignKeyWidget(Commitment, "reference"),
+    )
+    member_state = fields.Field(
+        attribute="member_state",
+        column_name="member_state",
+        widget=NaturalForeignKeyWidget(MemberState, "iso_code"),
+    )
+    reported_on = fields.Field(
+        attribute="reported_on", column_name="reported_on", widget=PlainDateWidget()
+    )
+    percentage = fields.Field(
+        attribute="percentage", column_name="percentage", widget=WholeNumberWidget()
+    )
+    is_demo = fields.Field(
+        attribute="is_demo", column_name="is_demo", widget=widgets.BooleanWidget()
+    )
+    published_at = fields.Field(
+        attribute="published_at",
+        column_name="published_at",
+        widget=IsoDateTimeWidget(),
+        readonly=True,
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = (
+            "commitment",
+            "member_state",
+            "reported_on",
+            "status",
+            "percentage",
+            "narrative",
+            "is_demo",
+            "published_at",
+        )
+        export_order = fields
+        import_id_fields = ("commitment", "member_state", "reported_on")
+        # Every row is an insert (a new report or a correction): in batches, with their
+        # history rows, once every row has passed validation.
+        use_bulk = True
+        batch_size = 1000
+
+    def get_queryset(self):
+        return ProgressReport.objects.published()
+
+    def get_loader_queryset(self):
+        return self.get_queryset().order_by("-published_at", "-pk")
+
+    def filter_export(self, queryset, **kwargs):
+        later = ProgressReport.objects.published().filter(
+            commitment=OuterRef("commitment"),
+            member_state=OuterRef("member_state"),
+            reported_on=OuterRef("reported_on"),
+            published_at__gt=OuterRef("published_at"),
+        )
+        return (
+            super()
+            .filter_export(queryset, **kwargs)
+            .published()
+            .exclude(Exists(later))
+            .select_related("commitment", "member_state")
+            .order_by("commitment__reference_key", "member_state__iso_code", "reported_on")
+        )
+
+    def before_import(self, dataset, **kwargs):
+        user = kwargs.get("user")
+        self._user = user if getattr(user, "is_authenticated", False) else None
+        self._parents = set(
+            Commitment.objects.filter(children__isnull=False).values_list("pk", flat=True)
+        )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            user = kwargs.get("user")
+            instance.review_state = ReviewState.PUBLISHED
+            instance.published_at = self._now
+            instance.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+
+    def check_instance(self, report):
+        errors = {}
+        if report.commitment_id in self._parents:
+            errors["commitment"] = [
+                _("Commitment %(reference)s has nested commitments; report on those.")
+                % {"reference": report.commitment.reference}
+            ]
+        status_ok = report.status in Status.values
+        if not status_ok:
+            errors["status"] = [
+                _("“%(value)s” is not a status; use one of: %(choices)s.")
+                % {"value": report.status, "choices": ", ".join(Status.values)}
+            ]
+        if report.percentage is not None:
+            if not 0 <= report.percentage <= 100:
+                errors["percentage"] = [_("A percentage runs from 0 to 100.")]
+            elif status_ok:
+                low, high = Status(report.status).percentage_range
+                if not low <= report.percentage <= high:
+                    errors["percentage"] = [
+                        _("With status %(status)s the percentage runs from %(low)s to %(high)s.")
+                        % {"status": report.status, "low": low, "high": high}
+                    ]
+        return errors
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            return
+        # A published report is immutable: a changed row publishes a correction that
+        # supersedes it, and the corrected report stays in the public timeline.
+        corrected = instance.pk
+        instance.pk = instance.id = None
+        instance._state.adding = True
+        instance.version = 1
+        instance.author = None
+        instance.return_reason = ""
+        instance.published_at = self._now
+        user = kwargs.get("user")
+        instance.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+        already_superseded = ProgressReport.objects.filter(supersedes_id=corrected).exists()
+        instance.supersedes_id = None if already_superseded else corrected
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, True, row, **kwargs)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances,
+                    ProgressReport,
+                    batch_size=batch_size,
+                    default_user=self._user,
+                    default_date=self._now,
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        changed = result.totals["new"] + result.totals["update"]
+        failed = result.has_errors() or result.has_validation_errors()
+        if changed and not failed and not kwargs.get("dry_run"):
+            from commitments.services.reports import rebuild_current_progress
+
+            rebuild_current_progress()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+import celac_ppt.converters  # noqa: F401  (registers iso, ref, acronym)
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("commitments/", views.commitment_list, name="commitments"),
+    path("commitments/<ref:reference>/", views.commitment_detail, name="commitment"),
+    path("states/<iso:iso_code>/", views.state_detail, name="state"),
+    path("areas/<int:number>/", views.area_detail, name="area"),
+    path("agencies/<acronym:acronym>/", views.agency_detail, name="agency"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("about/figures/", views.about_figures, name="about"),
+]

@@ -1,0 +1,284 @@
+"""The public pages: dashboard, commitment list, commitment, member state, work area, agency,
+report and the rules of the figures.
+
+Every figure comes from the plan and the rollup that ``commitments.services.current`` keeps
+per process until the data versions change; each page runs a fixed number of queries however
+many reports history holds. Only published reports are ever read here.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from areas.models import Agency, WorkArea
+from commitments.models import ProgressReport
+from commitments.services import columns
+from commitments.services.current import current
+from commitments.services.progress import AGEING, DUE_SOON_DAYS, FRESH, FRESHNESS_LABELS, STALE
+from commitments.services.tables import (
+    LATEST_REPORT_FIELDS,
+    breakdowns,
+    commitment_page_data,
+    filtered_rows,
+    latest_published,
+    make_row,
+    matrix,
+    state_page_data,
+    with_plan_objects,
+)
+
+from .templatetags.progress import (
+    deadline_rows_html,
+    freshness_grid_html,
+    latest_reports_html,
+    link,
+    matrix_header_html,
+    matrix_rows_html,
+    state_rows_html,
+    timeline_html,
+)
+
+PAGE_SIZE = 20
+TIMELINE_PAGE_SIZE = 25
+
+
+def linked_breakdowns(rollup, plan):
+    """The breakdowns with the address each row links to: an area's or agency's page, or
+    the commitment list filtered by the axis."""
+    list_url = reverse("public:commitments")
+    return {
+        by: [
+            (key, name, f"{list_url}?axis={obj.number}" if by == "axis" else link(obj), fig)
+            for key, name, obj, fig in items
+        ]
+        for by, items in breakdowns(rollup, plan.areas, plan.axes).items()
+    }
+
+
+def dashboard(request):
+    plan, rollup = current()
+    commitments, states, areas = plan.commitments, plan.states, plan.areas
+    rows = [make_row(commitment, rollup) for commitment in commitments]
+    with_deadline = [row for row in rows if row.commitment.due_date]
+    rows_by_area = {}
+    for row in rows:
+        rows_by_area.setdefault(row.commitment.area_id, []).append(row)
+    freshness_grid = freshness_grid_html([(area, rows_by_area.get(area.id, [])) for area in areas])
+    deadlines = sorted(with_deadline, key=lambda row: row.commitment.due_date)
+    latest_reports = latest_published(plan)
+    context = {
+        "region": rollup.region(),
+        "states_total": len(states),
+        "reporting_states": len(rollup.reporting_state_ids),
+        "commitments_total": len(commitments),
+        "status_counts": rollup.status_counts(),
+        "breakdowns": linked_breakdowns(rollup, plan),
+        "matrix_header": matrix_header_html(areas),
+        "matrix_rows": matrix_rows_html(matrix(rollup, states, areas)),
+        "latest_reports": latest_reports,
+        "latest_rows": latest_reports_html(latest_reports),
+        "deadlines": deadlines,
+        "deadline_rows": deadline_rows_html(deadlines),
+        "overdue_count": sum(1 for row in with_deadline if row.overdue),
+        "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
+        "without_deadline": len(rows) - len(with_deadline),
+        "due_soon_days": DUE_SOON_DAYS,
+        "today": rollup.today,
+        "freshness_grid": freshness_grid,
+        "freshness_counts": [
+            (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
+            for light in (FRESH, AGEING, STALE)
+        ],
+    }
+    return render(request, "public/dashboard.html", context)
+
+
+def commitment_list(request):
+    filterset, rows, state, _plan = filtered_rows(request.GET)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "public/commitment_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "rows": page.object_list,
+            "total": len(rows),
+            "state": state,
+            "has_errors": filterset.is_bound and bool(filterset.errors),
+            "download_query": query.urlencode(),
+        },
+    )
+
+
+def commitment_detail(request, reference):
+    commitment, plan, rollup, child_ids, subtree, current_rows, state_rows = commitment_page_data(
+        reference
+    )
+    agencies = plan.agencies_by_area.get(commitment.area_id, [])
+    timeline = (
+        ProgressReport.objects.published()
+        .filter(commitment_id__in=subtree)
+        .only(*LATEST_REPORT_FIELDS)
+        .order_by("-published_at", "-id")
+    )
+    timeline_page = timeline_slice(timeline, request.GET.get("page"))
+    timeline_page.reports = with_plan_objects(plan, timeline_page.reports)
+    return render(
+        request,
+        "public/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "row": make_row(commitment, rollup),
+            "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
+            "agencies": agencies,
+            "state_table_rows": state_rows_html(state_rows),
+            "timeline": timeline_page,
+            "timeline_items": timeline_html(
+                timeline_page.reports,
+                {row["report_id"] for row in current_rows},
+                show_reference=bool(child_ids),
+            ),
+        },
+    )
+
+
+@dataclass
+class TimelinePage:
+    """One page of a timeline, fetched with a single query whatever the history holds (no
+    count: "newer" and "older" links instead of page numbers)."""
+
+    reports: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+
+def timeline_slice(queryset, page):
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    reports = list(queryset[start : start + TIMELINE_PAGE_SIZE + 1])
+    return TimelinePage(reports[:TIMELINE_PAGE_SIZE], number, len(reports) > TIMELINE_PAGE_SIZE)
+
+
+def state_detail(request, iso_code):
+    state, plan, rollup, rows = state_page_data(iso_code)
+    areas = plan.areas
+    return render(
+        request,
+        "public/state_detail.html",
+        {
+            "state": state,
+            "overall": rollup.state_overall(state.id),
+            "region": rollup.region(),
+            "by_area": [
+                (
+                    area.number,
+                    area.name,
+                    area.get_absolute_url(),
+                    rollup.state_area(state.id, area.id),
+                )
+                for area in areas
+            ],
+            "rows": rows,
+            "latest_reports": latest_published(plan, member_state=state),
+        },
+    )
+
+
+def report_detail(request, pk):
+    report = get_object_or_404(
+        ProgressReport.objects.published().select_related(
+            "commitment__area", "member_state", "supersedes"
+        ),
+        pk=pk,
+    )
+    newer = ProgressReport.objects.published().filter(supersedes=report).first()
+    supersedes = report.supersedes if report.supersedes and report.supersedes.is_published else None
+    return render(
+        request,
+        "public/report_detail.html",
+        {
+            "report": report,
+            "evidence": list(report.evidence.all()),
+            "supersedes": supersedes,
+            "superseded_by": newer,
+        },
+    )
+
+
+def about_figures(request):
+    return render(
+        request,
+        "public/about_figures.html",
+        {
+            "due_soon_days": DUE_SOON_DAYS,
+            "columns": {
+                "commitments": columns.COMMITMENT_COLUMNS,
+                "matrix": columns.MATRIX_COLUMNS,
+                "breakdown": columns.BREAKDOWN_COLUMNS,
+                "status": columns.STATUS_COLUMNS,
+                "states": columns.COMMITMENT_STATE_COLUMNS,
+                "reports": columns.REPORT_COLUMNS,
+            },
+        },
+    )
+
+
+def area_detail(request, number):
+    area = get_object_or_404(WorkArea.objects.with_plan(), number=number)
+    plan, rollup = current()
+    rows = [make_row(c, rollup) for c in plan.commitments if c.area_id == area.id]
+    return render(
+        request,
+        "public/area_detail.html",
+        {
+            "area": area,
+            "figure": rollup.area(area.id),
+            "commitment_tree": _tree(rows),
+            "download_query": urlencode({"area": area.number}),
+        },
+    )
+
+
+def agency_detail(request, acronym):
+    agency = get_object_or_404(Agency.objects.prefetch_related("officials"), acronym=acronym)
+    areas = list(WorkArea.objects.select_related("axis").filter(agencies=agency))
+    area_ids = {area.id for area in areas}
+    plan, rollup = current()
+    rows = [make_row(c, rollup) for c in plan.commitments if c.area_id in area_ids]
+    return render(
+        request,
+        "public/agency_detail.html",
+        {
+            "agency": agency,
+            "figure": rollup.group(rollup.top_level_of_areas(area_ids)),
+            "by_area": [
+                (area.number, area.name, area.get_absolute_url(), rollup.area(area.id))
+                for area in areas
+            ],
+            "rows": rows,
+            "download_query": urlencode({"agency": agency.acronym}),
+        },
+    )
+
+
+def _tree(rows):
+    """Top-level rows, each with its ``child_nodes``, from one flat list in plan order."""
+    by_parent = {}
+    for row in rows:
+        by_parent.setdefault(row.commitment.parent_id, []).append(row)
+    for row in rows:
+        row.child_nodes = by_parent.get(row.commitment.id, [])
+    return by_parent.get(None, [])

@@ -1,0 +1,382 @@
+"""The officials' workspace ("My state") and the curators' review queue.
+
+Access rules live in one private helper each; a report of another member state is a 404
+whatever URL or form field asks for it, so its existence is not revealed either.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commitments.forms import ReturnForm
+from commitments.models import (
+    AWAITING_REVIEW,
+    Commitment,
+    CurrentProgress,
+    Evidence,
+    ProgressReport,
+    ReviewState,
+)
+from commitments.services import reports as report_service
+
+from .filters import ReviewQueueFilter
+from .forms import BulkReviewForm, ReportForm
+
+OPEN_STATES = (
+    ReviewState.DRAFT,
+    ReviewState.RETURNED,
+    ReviewState.SUBMITTED,
+    ReviewState.RESUBMITTED,
+)
+REVIEW_PERMISSION = "commitments.review_progressreport"
+
+
+def _official_state(request):
+    """The member state the logged-in official speaks for; 403 for anyone else."""
+    profile = getattr(request.user, "official_profile", None)
+    if profile is None:
+        raise PermissionDenied
+    return profile.member_state
+
+
+def _report_for_official(request, pk):
+    """One of the official's own state's reports; 404 for any other state's."""
+    state = _official_state(request)
+    return get_object_or_404(
+        ProgressReport.objects.select_related("commitment__area", "member_state"),
+        pk=pk,
+        member_state=state,
+    )
+
+
+def _require_curator(request):
+    if not request.user.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied
+
+
+def _is_curator(user):
+    return user.is_authenticated and user.has_perm(REVIEW_PERMISSION)
+
+
+def _evidence_for(request, pk):
+    """Published evidence is public; unpublished evidence only reaches the owning state's
+    officials and curators. Anyone else gets a 404, as if it did not exist."""
+    evidence = get_object_or_404(Evidence.objects.select_related("report").exclude(file=""), pk=pk)
+    report = evidence.report
+    if report.is_published or _is_curator(request.user):
+        return evidence
+    profile = getattr(request.user, "official_profile", None)
+    if profile is not None and profile.member_state_id == report.member_state_id:
+        return evidence
+    raise Http404
+
+
+@login_required
+def home(request):
+    """Every reportable commitment with the state's current progress and open reports."""
+    state = _official_state(request)
+    commitments = Commitment.objects.reportable().in_plan_order()
+    current = {
+        row.commitment_id: row
+        for row in CurrentProgress.objects.filter(member_state=state)
+        .select_related("report")
+        .only(
+            "commitment_id",
+            "report_id",
+            "status",
+            "percentage",
+            "reported_on",
+            "report__is_demo",
+        )
+    }
+    open_reports = {}
+    # Oldest first so that the newest open report of a commitment wins.
+    for report in (
+        ProgressReport.objects.for_state(state)
+        .filter(review_state__in=OPEN_STATES)
+        .order_by("updated_at", "pk")
+        .only(
+            "commitment_id", "review_state", "return_reason", "reported_on", "updated_at", "is_demo"
+        )
+    ):
+        open_reports[report.commitment_id] = report
+    today = timezone.localdate()
+    rows = []
+    for commitment in commitments:
+        progress = current.get(commitment.pk)
+        report = open_reports.get(commitment.pk)
+        completed = progress is not None and progress.percentage == 100
+        rows.append(
+            {
+                "commitment": commitment,
+                "current": progress,
+                "open_report": report,
+                "overdue": bool(commitment.due_date and commitment.due_date < today)
+                and not completed,
+            }
+        )
+    waiting = [
+        {"report": row["open_report"], "commitment": row["commitment"]}
+        for row in rows
+        if row["open_report"] is not None
+        and row["open_report"].review_state in (ReviewState.DRAFT, ReviewState.RETURNED)
+    ]
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "state": state,
+            "rows": rows,
+            "waiting": waiting,
+            "overdue_count": sum(1 for row in rows if row["overdue"]),
+        },
+    )
+
+
+@login_required
+def report_new(request, reference):
+    state = _official_state(request)
+    commitment = get_object_or_404(
+        Commitment.objects.reportable().select_related("area"), reference=reference
+    )
+    open_report = (
+        ProgressReport.objects.for_state(state)
+        .filter(commitment=commitment, review_state__in=OPEN_STATES)
+        .order_by("-updated_at")
+        .first()
+    )
+    if open_report is not None:
+        messages.info(request, _("Your state already has a report on this commitment in progress."))
+        return redirect("workspace:report", pk=open_report.pk)
+    current = (
+        CurrentProgress.objects.filter(commitment=commitment, member_state=state)
+        .select_related("report")
+        .first()
+    )
+    report = ProgressReport(commitment=commitment, member_state=state)
+    initial = {"reported_on": timezone.localdate()}
+    if current is not None:
+        initial.update(status=current.status, percentage=current.percentage)
+    return _report_form(request, report, initial=initial, correcting=current)
+
+
+@login_required
+def report(request, pk):
+    report = _report_for_official(request, pk)
+    if request.method == "POST" and not report.is_editable:
+        if request.POST.get("version") in (None, "", str(report.version)):
+            raise PermissionDenied
+        # Submitted or published by someone else while this form was open.
+        messages.error(
+            request,
+            _(
+                "Someone else submitted this report while you were editing it, so it can no "
+                "longer be edited. Your text was not saved; it is shown below."
+            ),
+        )
+        return _render_report(request, report, None, unsaved=request.POST, status=409)
+    return _report_form(request, report)
+
+
+def _report_form(request, report, initial=None, correcting=None):
+    editable = report.pk is None or report.is_editable
+    if request.method == "POST" and editable:
+        submitting = request.POST.get("action") == "submit"
+        form = ReportForm(request.POST, request.FILES, instance=report, submitting=submitting)
+        if form.is_valid():
+            try:
+                saved = report_service.save_report(
+                    form.save(commit=False),
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("version") if report.pk else None,
+                    links=form.cleaned_data["links"],
+                    files=form.cleaned_data["files"],
+                    submit=submitting,
+                )
+            except report_service.StaleReport as stale:
+                return _stale_form(request, stale.current)
+            if submitting:
+                messages.success(request, _("Report submitted: the curators have been told."))
+                return redirect("workspace:home")
+            messages.success(request, _("Draft saved."))
+            return redirect("workspace:report", pk=saved.pk)
+        return _render_report(request, report, form, correcting=correcting, status=400)
+    form = ReportForm(instance=report, initial=initial) if editable else None
+    return _render_report(request, report, form, correcting=correcting)
+
+
+def _stale_form(request, current):
+    """The form again with the user's text, now based on the saved version: saving once
+    more is a deliberate choice made after seeing the other person's changes."""
+    messages.error(
+        request,
+        _(
+            "Someone else saved this report while you were editing it. Your text is kept in "
+            "the form below but was not saved; the saved version is shown beside it. Save "
+            "again to replace it with yours."
+        ),
+    )
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = ReportForm(data, instance=ProgressReport.objects.get(pk=current.pk))
+    form.is_valid()
+    return _render_report(request, current, form, saved_version=current, status=409)
+
+
+def _render_report(
+    request, report, form, correcting=None, saved_version=None, unsaved=None, status=200
+):
+    evidence = list(report.evidence.all()) if report.pk else []
+    history = []
+    if report.pk:
+        history = list(report.history.select_related("history_user").order_by("-history_date")[:20])
+    return render(
+        request,
+        "workspace/report_form.html",
+        {
+            "report": report,
+            "commitment": report.commitment,
+            "form": form,
+            "evidence": evidence,
+            "history": history,
+            "correcting": correcting,
+            "saved_version": saved_version,
+            "unsaved": unsaved,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    report = _report_for_official(request, pk)
+    if not report.is_editable:
+        raise PermissionDenied
+    if not report.narrative.strip():
+        messages.error(request, _("Describe the progress before submitting the report."))
+        return redirect("workspace:report", pk=report.pk)
+    report_service.submit(report, by=request.user)
+    messages.success(request, _("Report submitted: the curators have been told."))
+    return redirect("workspace:home")
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    state = _official_state(request)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("report"), pk=pk, report__member_state=state
+    )
+    if not evidence.report.is_editable:
+        raise PermissionDenied
+    report_service.remove_evidence(evidence, by=request.user)
+    messages.success(request, _("Evidence removed."))
+    return redirect("workspace:report", pk=evidence.report_id)
+
+
+def evidence_download(request, pk):
+    evidence = _evidence_for(request, pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    if not evidence.report.is_published:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def review_queue(request):
+    _require_curator(request)
+    if request.method == "POST":
+        form = BulkReviewForm(request.POST)
+        if form.is_valid():
+            chosen = form.cleaned_data["reports"]
+            if form.cleaned_data["action"] == "publish":
+                done, skipped = report_service.publish_many(chosen, by=request.user)
+                messages.success(request, _("%(count)d report(s) published.") % {"count": done})
+            else:
+                done, skipped = report_service.return_many(
+                    chosen, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("%(count)d report(s) returned.") % {"count": done})
+            if skipped:
+                messages.warning(
+                    request,
+                    _(
+                        "%(count)d report(s) were no longer awaiting review and were left as "
+                        "they were."
+                    )
+                    % {"count": skipped},
+                )
+            return redirect(request.get_full_path())
+    else:
+        form = BulkReviewForm()
+    queue = ReviewQueueFilter(
+        request.GET,
+        queryset=ProgressReport.objects.awaiting_review()
+        .select_related("commitment", "member_state", "author")
+        .order_by("submitted_at", "pk"),
+    )
+    page = Paginator(queue.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "workspace/review_queue.html",
+        {"filter": queue, "page_obj": page, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def review_report(request, pk):
+    _require_curator(request)
+    report = get_object_or_404(
+        ProgressReport.objects.select_related(
+            "commitment__area", "member_state", "author", "reviewed_by"
+        ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id"))),
+        pk=pk,
+    )
+    return_form = ReturnForm()
+    status = 200
+    if request.method == "POST":
+        if report.review_state not in AWAITING_REVIEW:
+            messages.error(request, _("This report is not awaiting review."))
+            status = 409
+        elif request.POST.get("action") == "publish":
+            report_service.publish(report, by=request.user)
+            messages.success(request, _("Report published."))
+            return redirect("workspace:review")
+        elif request.POST.get("action") == "return":
+            return_form = ReturnForm(request.POST)
+            if return_form.is_valid():
+                report_service.return_report(
+                    report, by=request.user, reason=return_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Report returned to its state."))
+                return redirect("workspace:review")
+            status = 400
+        else:
+            status = 400
+    history = list(report.history.select_related("history_user").order_by("-history_date")[:20])
+    return render(
+        request,
+        "workspace/review_report.html",
+        {
+            "report": report,
+            "return_form": return_form,
+            "evidence": list(report.evidence.all()),
+            "history": history,
+            "awaiting_review": report.review_state in AWAITING_REVIEW,
+        },
+        status=status,
+    )
