@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-REVIEW_PERMISSION = "commitments.review_progressreport"
+from commitments.models import may_review
 
 
 @login_required
@@ -10,7 +10,7 @@ def home(request):
     the review queue, other staff to the admin."""
     if getattr(request.user, "official_profile", None) is not None:
         return redirect("workspace:home")
-    if request.user.has_perm(REVIEW_PERMISSION):
+    if may_review(request.user):
         return redirect("workspace:review")
     if request.user.is_staff:
         return redirect("admin:index")

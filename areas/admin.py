@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from commitments.models import Commitment
-
 from .models import Agency, Objective, Official, ThematicAxis, WorkArea
 
 
@@ -16,23 +14,6 @@ class ObjectiveInline(admin.TabularInline):
     model = Objective
     extra = 0
     fields = ("order", "text")
-
-
-class CommitmentInline(admin.TabularInline):
-    model = Commitment
-    extra = 0
-    fields = ("reference", "order", "parent", "text", "due_date", "due_label")
-    ordering = ("reference_key",)
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("parent")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            area_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Commitment.objects.filter(area_id=area_id, parent__isnull=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ThematicAxis)
@@ -64,7 +45,7 @@ class WorkAreaAdmin(PlanAdmin):
     list_select_related = ("axis",)
     search_fields = ("name", "axis_rationale", "responsible_as_written")
     filter_horizontal = ("agencies", "officials")
-    inlines = [ObjectiveInline, CommitmentInline]
+    inlines = [ObjectiveInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("agencies")

@@ -3,9 +3,45 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from areas.admin import WorkAreaAdmin
+from areas.models import WorkArea
+
 from .forms import ReturnForm
-from .models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
+from .models import (
+    Commitment,
+    CurrentProgress,
+    Evidence,
+    MemberState,
+    ProgressReport,
+    may_review,
+)
 from .services import reports as report_service
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ("reference", "order", "parent", "text", "due_date", "due_label")
+    ordering = ("reference_key",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            area_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Commitment.objects.filter(area_id=area_id, parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# The work area's admin lists its commitments too: the plan app does not know about them.
+admin.site.unregister(WorkArea)
+
+
+@admin.register(WorkArea)
+class WorkAreaWithCommitmentsAdmin(WorkAreaAdmin):
+    inlines = [*WorkAreaAdmin.inlines, CommitmentInline]
 
 
 class ChildInline(admin.TabularInline):
@@ -78,7 +114,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     actions = ["publish_selected", "return_selected"]
 
     def has_review_permission(self, request):
-        return request.user.has_perm("commitments.review_progressreport")
+        return may_review(request.user)
 
     def has_change_permission(self, request, obj=None):
         # A published report is immutable: a correction is a new report that supersedes it.

@@ -27,6 +27,16 @@ class Status(models.TextChoices):
     def default_percentage(self):
         return STATUS_PERCENTAGES[self][2]
 
+    def percentage_error(self, percentage):
+        """Why ``percentage`` cannot go with this status, or None. The one statement of the
+        rule for the report form and imports; the database enforces it as a constraint."""
+        low, high = self.percentage_range
+        if low <= percentage <= high:
+            return None
+        return _(
+            "With the status “%(status)s” the percentage must be between %(low)d and %(high)d."
+        ) % {"status": self.label, "low": low, "high": high}
+
 
 # status: (lowest, highest, default) percentage
 STATUS_PERCENTAGES = {
@@ -53,6 +63,14 @@ class ReviewState(models.TextChoices):
 
 
 AWAITING_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
+
+
+def may_review(user):
+    """Whether ``user`` may publish or return reports: the curators. The one statement of
+    the rule, for the review pages, the admin and the log-in redirect."""
+    return user.is_authenticated and user.has_perm("commitments.review_progressreport")
+
+
 EDITABLE_BY_OFFICIAL = (ReviewState.DRAFT, ReviewState.RETURNED)
 
 

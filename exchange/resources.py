@@ -322,13 +322,8 @@ class ProgressReportResource(PlanResource):
         if report.percentage is not None:
             if not 0 <= report.percentage <= 100:
                 errors["percentage"] = [_("A percentage runs from 0 to 100.")]
-            elif status_ok:
-                low, high = Status(report.status).percentage_range
-                if not low <= report.percentage <= high:
-                    errors["percentage"] = [
-                        _("With status %(status)s the percentage runs from %(low)s to %(high)s.")
-                        % {"status": report.status, "low": low, "high": high}
-                    ]
+            elif status_ok and (error := Status(report.status).percentage_error(report.percentage)):
+                errors["percentage"] = [error]
         return errors
 
     def before_save_instance(self, instance, row, **kwargs):

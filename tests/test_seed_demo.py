@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CURATORS_GROUP
-from commitments.management.commands.seed_demo import DEMO_ACCOUNTS
+from workspace.management.commands.seed_demo import DEMO_ACCOUNTS
 from commitments.models import Commitment, CurrentProgress, ProgressReport, ReviewState
 
 pytestmark = pytest.mark.django_db

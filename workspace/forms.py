@@ -193,18 +193,10 @@ class ReportForm(forms.ModelForm):
         percentage = cleaned.get("percentage")
         if status:
             status = Status(status)
-            low, high = status.percentage_range
             if percentage is None and "percentage" not in self.errors:
                 cleaned["percentage"] = status.default_percentage
-            elif percentage is not None and not low <= percentage <= high:
-                self.add_error(
-                    "percentage",
-                    _(
-                        "With the status “%(status)s” the percentage must be between %(low)d "
-                        "and %(high)d."
-                    )
-                    % {"status": status.label, "low": low, "high": high},
-                )
+            elif percentage is not None and (error := status.percentage_error(percentage)):
+                self.add_error("percentage", error)
         return cleaned
 
 

@@ -23,6 +23,7 @@ from commitments.models import (
     Evidence,
     ProgressReport,
     ReviewState,
+    may_review,
 )
 from commitments.services import reports as report_service
 
@@ -35,7 +36,6 @@ OPEN_STATES = (
     ReviewState.SUBMITTED,
     ReviewState.RESUBMITTED,
 )
-REVIEW_PERMISSION = "commitments.review_progressreport"
 
 
 def _official_state(request):
@@ -57,12 +57,8 @@ def _report_for_official(request, pk):
 
 
 def _require_curator(request):
-    if not request.user.has_perm(REVIEW_PERMISSION):
+    if not may_review(request.user):
         raise PermissionDenied
-
-
-def _is_curator(user):
-    return user.is_authenticated and user.has_perm(REVIEW_PERMISSION)
 
 
 def _evidence_for(request, pk):
@@ -70,7 +66,7 @@ def _evidence_for(request, pk):
     officials and curators. Anyone else gets a 404, as if it did not exist."""
     evidence = get_object_or_404(Evidence.objects.select_related("report").exclude(file=""), pk=pk)
     report = evidence.report
-    if report.is_published or _is_curator(request.user):
+    if report.is_published or may_review(request.user):
         return evidence
     profile = getattr(request.user, "official_profile", None)
     if profile is not None and profile.member_state_id == report.member_state_id:

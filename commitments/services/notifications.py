@@ -32,12 +32,11 @@ def _send(subject, body, recipients):
 
 
 def curator_addresses():
-    """settings.CURATORS_EMAIL plus every active curator with an address (one query)."""
-    from accounts.models import CURATORS_GROUP
-
+    """settings.CURATORS_EMAIL plus every active user who may review, with an address (one
+    query)."""
     users = (
         get_user_model()
-        .objects.filter(groups__name=CURATORS_GROUP, is_active=True)
+        .objects.with_perm("commitments.review_progressreport", include_superusers=False)
         .exclude(email="")
     )
     return [*settings.CURATORS_EMAIL, *users.values_list("email", flat=True)]

@@ -1,0 +1,68 @@
+"""The folders show the architecture, and the imports keep to it.
+
+The plan (``areas``) is at the bottom; ``commitments`` (commitments, states, reports and the
+rules that compute figures) builds on it; ``accounts`` (who speaks for which state) on
+that; the public site, the workspace and data exchange on all of those and never on each
+other. ``celac_ppt`` (settings, addresses, HTTP) ties them together.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+PACKAGES = ["areas", "commitments", "accounts", "public", "workspace", "exchange", "celac_ppt"]
+
+# What each package may import from the others.
+ALLOWED = {
+    "areas": set(),
+    "commitments": {"areas"},
+    "accounts": {"areas", "commitments"},
+    "public": {"areas", "commitments", "accounts", "celac_ppt"},
+    "workspace": {"areas", "commitments", "accounts", "celac_ppt"},
+    "exchange": {"areas", "commitments", "accounts", "celac_ppt"},
+    "celac_ppt": set(PACKAGES) - {"celac_ppt"},
+}
+
+
+def imported_packages(path):
+    """The project packages a module imports, wherever in the module the import stands."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found.update(name.split(".")[0] for name in names if name.split(".")[0] in PACKAGES)
+    return found
+
+
+def modules(package):
+    return [
+        path for path in sorted((ROOT / package).rglob("*.py")) if "migrations" not in path.parts
+    ]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_package_imports_only_what_lies_below_it(package):
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(imported_packages(path) - ALLOWED[package] - {package})
+        for path in modules(package)
+    }
+    assert not {path: names for path, names in wrong.items() if names}
+
+
+def test_the_checker_sees_imports_inside_functions(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text("def f():\n    from public.views import dashboard\n    import exchange\n")
+    assert imported_packages(module) == {"public", "exchange"}
+
+
+def test_the_source_document_is_inside_the_project():
+    source = ROOT / "docs" / "source" / "propuesta-ppt2020-celac.txt"
+    assert "Propuesta de áreas de trabajo para la PPT 2020 de la CELAC" in source.read_text()
+    assert (ROOT / "docs" / "source" / "README.md").exists()
