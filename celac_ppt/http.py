@@ -38,7 +38,7 @@ from commitments.models import DataVersion
 logger = logging.getLogger(__name__)
 
 # Headers of the view's response that a kept page repeats; the middleware add the rest.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # Large downloads would crowd the pages out of the cache; they are rendered every time.
 MAX_KEPT_BYTES = 2 * 1024 * 1024
 ENCODINGS = ("br", "gzip")
@@ -164,6 +164,8 @@ def page_response(request, tag, page):
         response[name] = value
     if encoding:
         response["Content-Encoding"] = encoding
+    if language := translation.get_language_from_path(request.path_info):
+        response["Content-Language"] = language
     response["Content-Length"] = str(len(response.content))
     return _finish(response, tag, encoding)
 
