@@ -34,6 +34,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
 from commitments.models import DataVersion
+from commitments.services.current import tokens_read
 
 logger = logging.getLogger(__name__)
 
@@ -178,12 +179,17 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        tag = getattr(request, "page_tag", None) or page_tag(request)
+        versions = getattr(request, "data_versions", None)
+        if versions is None:
+            versions = request.data_versions = DataVersion.read()
+        tag = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
+        # The page is built under the tokens its tag names, without reading them again.
+        with tokens_read(versions):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
         page = keep_page(tag, response)
         if page is None:
             return response
@@ -222,7 +228,8 @@ class PublicPageMiddleware:
                 return None
         if not getattr(match.func, "public_page", False):
             return None
-        tag = request.page_tag = page_tag(request)
+        versions = request.data_versions = DataVersion.read()
+        tag = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
         page = kept_page(tag)

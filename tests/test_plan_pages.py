@@ -10,21 +10,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_lists_the_fourteen_areas_with_axis_and_agencies(client, plan):
-    response = client.get("/")
+    response = client.get("/es/")
     assert response.status_code == 200
     page = response.content.decode()
     progress_by_area = page.split('id="area-heading"', 1)[1].split("</ul>", 1)[0]
     for number in range(1, 15):
-        assert f'href="/areas/{number}/"' in progress_by_area
+        assert f'href="/es/areas/{number}/"' in progress_by_area
     assert "Cooperación aeroespacial y aeronáutica" in page
     assert "Acción Turística Común" in page
     assert "Gestión integral de riesgo de desastres" in page  # axis 3
-    assert 'href="/agencies/SEMARNAT/"' in page
+    assert 'href="/es/agencies/SEMARNAT/"' in page
     assert '<html lang="es">' in page
 
 
 def test_home_speaks_the_visitors_language_but_keeps_the_plan_in_spanish(client, plan):
-    response = client.get("/", headers={"accept-language": "en"})
+    response = client.get("/en/")
+    assert response.status_code == 200
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "Progress by work area" in page
@@ -45,7 +46,7 @@ def test_area_page_shows_objectives_nested_commitments_and_officials(client, pla
 
 
 def test_area_page_for_a_number_outside_the_plan_is_404(client, plan):
-    assert client.get("/areas/15/").status_code == 404
+    assert client.get("/es/areas/15/").status_code == 404
 
 
 def test_area_page_runs_a_fixed_number_of_queries(
@@ -67,7 +68,7 @@ def test_agency_page_lists_its_areas(client, plan):
     page = response.content.decode()
     assert "Secretaría de Relaciones Exteriores" in page
     assert "Agenda AGONU" in page
-    assert client.get("/agencies/NOPE/").status_code == 404
+    assert client.get("/es/agencies/NOPE/").status_code == 404
 
 
 def test_healthz_answers_200_when_the_database_answers(client, db):

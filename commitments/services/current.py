@@ -17,7 +17,9 @@ change committed), never older: the next page sees the new token and builds agai
 The objects kept are shared by every page the process serves: read them, never change them.
 """
 
+import contextlib
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -99,15 +101,37 @@ class Plan:
 
 
 _kept = threading.local()
+# The tokens the request being served has read already (``tokens_read``), if any.
+_tokens_of_request = ContextVar("tokens_of_request", default=None)
 
 
 def _keeping():
     return getattr(settings, "KEEP_PUBLIC_FIGURES", True)
 
 
+@contextlib.contextmanager
+def tokens_read(tokens):
+    """Within the block, ``current`` and ``current_plan`` take ``tokens`` as what the
+    database holds rather than reading them again: a public page reads them once, for its
+    ETag, and builds its figures under the very tokens its tag names."""
+    reset = _tokens_of_request.set(tokens)
+    try:
+        yield
+    finally:
+        _tokens_of_request.reset(reset)
+
+
+def _tokens():
+    if not _keeping():
+        return {}
+    tokens = _tokens_of_request.get()
+    return DataVersion.read() if tokens is None else tokens
+
+
 def current_plan():
-    """The plan as the database holds it now: one query when this process has it already."""
-    return _plan(DataVersion.read() if _keeping() else {})
+    """The plan as the database holds it now: one query when this process has it already
+    (none inside ``tokens_read``)."""
+    return _plan(_tokens())
 
 
 def current():
@@ -117,7 +141,7 @@ def current():
     the current-progress rows' one when they changed. The rollup is also built again each
     new day, as its deadlines and freshness depend on the date.
     """
-    tokens = DataVersion.read() if _keeping() else {}
+    tokens = _tokens()
     plan = _plan(tokens)
     today = timezone.localdate()
     key = (tokens.get(DataVersion.PLAN), tokens.get(DataVersion.PROGRESS), today)
