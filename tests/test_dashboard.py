@@ -52,7 +52,8 @@ def text_of(response):
 
 
 def get(client, url="/", lang="en"):
-    response = client.get(url, headers={"accept-language": lang})
+    """The page at ``url`` (an address without its language) in ``lang``."""
+    response = client.get(f"/{lang}{url}")
     assert response.status_code == 200
     return response
 
@@ -106,9 +107,9 @@ def test_dashboard_shows_progress_by_area_axis_and_agency_with_tables(client, pl
     for by in ("area", "axis", "agency", "status"):
         assert reverse("opendata:breakdown", args=[by, "csv"]) in html
     # Area 14 (ST, SEMARNAT-free): 80 % from one state; its agency ST too.
-    area_row = re.search(r'href="/areas/14/".*?</li>', html, flags=re.S).group(0)
+    area_row = re.search(r'href="/en/areas/14/".*?</li>', html, flags=re.S).group(0)
     assert "80 %" in area_row and "1 of 33 states reported" in area_row
-    agency_row = re.search(r'href="/agencies/ST/".*?</li>', html, flags=re.S).group(0)
+    agency_row = re.search(r'href="/en/agencies/ST/".*?</li>', html, flags=re.S).group(0)
     assert "80 %" in agency_row
 
 
@@ -173,8 +174,7 @@ def test_unpublished_reports_are_invisible_on_the_dashboard(client, plan):
 
 
 def test_dashboard_is_in_the_visitors_language_and_the_plan_stays_spanish(client, plan):
-    response = client.get("/", headers={"accept-language": "fr"})
-    html = response.content.decode()
+    html = get(client, "/", lang="fr").content.decode()
     assert '<html lang="fr">' in html
     assert '<span lang="es">Compras consolidadas en común</span>' in html
 
@@ -182,7 +182,7 @@ def test_dashboard_is_in_the_visitors_language_and_the_plan_stays_spanish(client
 @pytest.mark.parametrize(
     "url",
     [
-        "/",
+        "/en/",
         "/open-data/matrix.csv",
         "/open-data/progress-by-area.json",
         "/open-data/progress-by-status.csv",

@@ -8,6 +8,7 @@ import pytest
 
 from commitments.models import Commitment, Evidence
 from commitments.services import columns
+from exchange import opendata
 from exchange.opendata import safe_cell
 from tests.test_dashboard import published
 from tests.test_public_pages import list_refs
@@ -88,7 +89,7 @@ def test_download_values_match_the_figures_and_say_the_scope(client, plan):
     assert (row["states_reported"], row["states_total"]) == ("2", "33")
     assert row["status"] == "in_progress"
     assert row["responsible_agencies"] == "AEM; SCT"
-    assert row["url"] == "http://testserver/commitments/1.1/"
+    assert row["url"] == "http://testserver/es/commitments/1.1/"
     mexico = read_json(client.get("/commitments/data.json?q=1.1&state=MX"))["rows"][0]
     assert mexico["scope"] == "MX"
     assert mexico["mean_percentage"] == 40
@@ -138,7 +139,7 @@ def test_commitment_states_download_links_reports_and_evidence(client, plan):
     Evidence.objects.create(report=shown, url="https://example.org/prueba")
     rows = read_csv(client.get("/commitments/1.1/states.csv"))
     mexico = next(row for row in rows if row["member_state_iso"] == "MX")
-    assert mexico["report_url"] == f"http://testserver/reports/{shown.pk}/"
+    assert mexico["report_url"] == f"http://testserver/es/reports/{shown.pk}/"
     assert mexico["evidence_urls"] == "https://example.org/prueba"
     assert mexico["percentage"] == "40"
 
@@ -166,6 +167,8 @@ def test_csv_downloads_carry_no_live_formula(client, plan):
 
 
 def test_page_links_to_its_downloads_with_the_current_filters(client, plan):
-    html = client.get("/commitments/?area=13&sort=due&page=2").content.decode()
+    response = client.get("/fr/commitments/?area=13&sort=due&page=2")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert 'href="/commitments/data.csv?area=13&amp;sort=due"' in html
     assert 'href="/commitments/data.json?area=13&amp;sort=due"' in html

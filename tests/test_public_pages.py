@@ -115,7 +115,7 @@ def test_filters_live_in_the_url_and_pagination_keeps_them(client, plan):
     ],
 )
 def test_invalid_filters_give_a_clear_message_never_an_error(client, plan, query):
-    response = client.get("/commitments/?" + query, headers={"accept-language": "en"})
+    response = client.get("/en/commitments/?" + query)
     assert response.status_code == 200
     if not query.startswith(("page", "q")):
         assert "Some filters could not be understood and were ignored" in text_of(response)
@@ -164,7 +164,7 @@ def test_commitment_page_has_a_row_per_state_with_status_date_and_evidence(clien
     assert "In progress" in row and "60 %" in row
     assert "Feb. 3, 2026" in row
     assert 'href="https://example.org/acta"' in row and "Acta de la reunión" in row
-    assert f'href="{mexico.get_absolute_url()}"' in row
+    assert f'href="/en/reports/{mexico.pk}/"' in row
     argentina = re.search(r"Argentina</a></th>(.*?)</tr>", table, flags=re.S).group(1)
     assert "No reports yet" in argentina and "No report" in argentina
 
@@ -176,13 +176,13 @@ def test_commitment_timeline_keeps_superseded_reports(client, plan):
     assert new.supersedes_id == old.pk
     html = get(client, "/commitments/1.1/").content.decode()
     timeline = html.split('id="timeline-heading"', 1)[1]
-    assert timeline.index(new.get_absolute_url()) < timeline.index(old.get_absolute_url())
+    assert timeline.index(f"/en/reports/{new.pk}/") < timeline.index(f"/en/reports/{old.pk}/")
     assert "replaced by a later report" in timeline
     assert "80 % — 1 of 33 states reported" in text_of(get(client, "/commitments/1.1/"))
 
 
 def test_unknown_commitment_is_404(client, plan):
-    assert client.get("/commitments/99.9/").status_code == 404
+    assert client.get("/en/commitments/99.9/").status_code == 404
     assert client.get("/commitments/99.9/states.csv").status_code == 404
 
 
@@ -199,7 +199,7 @@ def test_state_page_shows_its_own_progress_against_the_region(client, plan):
     # The region: 1.1 is mean(40, 100) = 70, 2.1 is 80; the plan: mean(70, 80) = 75.
     assert "75 % — 2 of 33 states reported · 2 of 29 commitments with reports" in page
     assert "Progress of México by work area" in page
-    assert client.get("/states/ZZ/").status_code == 404
+    assert client.get("/en/states/ZZ/").status_code == 404
 
 
 def test_agency_page_shows_progress_of_its_areas(client, plan):
@@ -231,7 +231,7 @@ def test_area_page_shows_each_commitment_with_progress_status_deadline_and_fresh
 def test_report_page_shows_a_published_report_with_its_evidence(client, plan):
     shown = published("2.3", "PA", 70, narrative="Se firmó el acuerdo del CLRAH.")
     Evidence.objects.create(report=shown, title="Comunicado", url="https://example.org/c")
-    page = text_of(get(client, shown.get_absolute_url()))
+    page = text_of(get(client, f"/reports/{shown.pk}/"))
     assert "Se firmó el acuerdo del CLRAH." in page
     assert "Comunicado" in page
     assert "70 %" in page
@@ -243,21 +243,24 @@ def test_report_page_shows_a_published_report_with_its_evidence(client, plan):
 )
 def test_unpublished_reports_are_404_and_appear_nowhere(client, plan, review_state):
     hidden = report("2.3", "PA", 100, review_state=review_state, narrative="TEXTO-NO-PUBLICADO")
-    assert client.get(hidden.get_absolute_url()).status_code == 404
+    for lang in ("es", "en", "pt", "fr"):
+        assert client.get(f"/{lang}/reports/{hidden.pk}/").status_code == 404
     for url in [
-        "/",
-        "/commitments/",
-        "/commitments/2.3/",
-        "/states/PA/",
-        "/areas/2/",
-        "/agencies/SSPC/",
+        "/es/",
+        "/en/commitments/",
+        "/pt/commitments/2.3/",
+        "/fr/states/PA/",
+        "/es/areas/2/",
+        "/en/agencies/SSPC/",
         "/commitments/data.csv",
         "/commitments/2.3/states.json",
         "/states/PA/commitments.csv",
         "/open-data/matrix.csv",
         "/open-data/latest-reports.json",
     ]:
-        body = client.get(url).content.decode()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
         assert "TEXTO-NO-PUBLICADO" not in body, url
         assert f"/reports/{hidden.pk}/" not in body, url
     assert "— no reports yet (0 of 33 states)" in text_of(get(client, "/commitments/2.3/"))
@@ -273,20 +276,20 @@ def test_about_page_states_the_rules(client, plan):
 # --- constant queries --------------------------------------------------------------------------
 
 PAGES = [
-    "/commitments/",
-    "/commitments/?q=red&area=3&status=in_progress&sort=-progress&page=1",
-    "/commitments/?state=MX&overdue=on&agency=SRE",
+    "/en/commitments/",
+    "/es/commitments/?q=red&area=3&status=in_progress&sort=-progress&page=1",
+    "/pt/commitments/?state=MX&overdue=on&agency=SRE",
     "/commitments/data.csv?axis=2",
     "/commitments/data.json?state=AR",
-    "/commitments/13.1/",
-    "/commitments/1.1/",
-    "/commitments/1.1/?page=2",
+    "/fr/commitments/13.1/",
+    "/en/commitments/1.1/",
+    "/es/commitments/1.1/?page=2",
     "/commitments/6.2/states.csv",
-    "/states/MX/",
+    "/pt/states/MX/",
     "/states/AR/commitments.json",
-    "/areas/13/",
-    "/agencies/SRE/",
-    "/about/figures/",
+    "/fr/areas/13/",
+    "/en/agencies/SRE/",
+    "/es/about/figures/",
     "REPORT",
 ]
 
@@ -295,7 +298,7 @@ PAGES = [
 def test_each_page_costs_the_same_queries_at_10_and_1000_reports(
     client, plan, url, django_assert_max_num_queries
 ):
-    assert client.get("/").status_code == 200  # the first page reads the plan itself
+    assert client.get("/en/").status_code == 200  # the first page reads the plan itself
     # The small set covers the commitments these pages show, so each page's data is there.
     # Each measured page is the first after reports were published: it reads them again.
     for reference in ("1.1", "6.2", "13.1.1"):
@@ -303,7 +306,7 @@ def test_each_page_costs_the_same_queries_at_10_and_1000_reports(
     make_published_reports(7, seed=3)
     if url == "REPORT":
         Evidence.objects.create(report=target, url="https://example.org/e")
-        url = target.get_absolute_url()
+        url = f"/pt/reports/{target.pk}/"
     with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     make_published_reports(990, seed=4)
@@ -342,6 +345,6 @@ def test_commitment_timeline_pages_through_long_histories(client, plan):
 )
 def test_dates_are_written_the_way_each_language_writes_them(client, plan, lang, date):
     published("1.1", "MX", 60, reported_on=datetime.date(2026, 2, 3))
-    response = client.get("/commitments/1.1/", headers={"accept-language": lang})
+    response = client.get(f"/{lang}/commitments/1.1/")
     assert f'<html lang="{lang}">' in response.content.decode()
     assert date in text_of(response)
