@@ -81,20 +81,31 @@ def apply_production_settings(settings):
 
 
 def pages_to_grade():
-    """The public pages, the log-in pages and the admin's log-in: what a header check reads."""
+    """The public pages (in the four languages), a download, the log-in pages and the admin's
+    log-in: what a header check reads."""
     from django.urls import reverse
+    from django.utils import translation
 
     from areas.models import Agency
     from commitments.models import Commitment
 
+    commitment = Commitment.objects.order_by("pk").first()
+    agency = Agency.objects.order_by("pk").first()
+    with translation.override("en"):
+        commitment_url = commitment.get_absolute_url()
+        login_url = reverse("accounts:login")
+    with translation.override("fr"):
+        agency_url = agency.get_absolute_url()
+        reset_url = reverse("accounts:password_reset")
     return [
-        "/",
-        "/commitments/",
-        Commitment.objects.order_by("pk").first().get_absolute_url(),
-        "/areas/1/",
-        "/states/MX/",
-        Agency.objects.order_by("pk").first().get_absolute_url(),
-        reverse("accounts:login"),
-        reverse("accounts:password_reset"),
+        "/es/",
+        "/en/commitments/",
+        commitment_url,
+        "/pt/areas/1/",
+        "/es/states/MX/",
+        agency_url,
+        "/open-data/matrix.csv",
+        login_url,
+        reset_url,
         reverse("admin:login"),
     ]

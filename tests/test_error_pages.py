@@ -112,7 +112,7 @@ def test_an_unknown_host_gets_the_bad_request_page(production, settings):
 def test_a_forged_form_gets_the_expired_form_page(settings):
     settings.DEBUG = False
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"username": "x"}, headers={"accept-language": "en"})
+    response = client.post("/en/accounts/login/", {"username": "x"})
     assert response.status_code == 403
     page = assert_gives_nothing_away(response, settings)
     assert "<h1>The form has expired</h1>" in page

@@ -47,6 +47,8 @@ def test_catalogue_keeps_the_placeholders_of_each_string(code):
     ],
 )
 def test_dashboard_speaks_each_language(code, heading):
-    response = Client().get("/", headers={"accept-language": code})
+    response = Client().get(f"/{code}/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == code
     assert f'<html lang="{code}">' in response.content.decode()
     assert heading in response.content.decode()
