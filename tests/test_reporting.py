@@ -5,13 +5,14 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from reporting_helpers import LEAF, OTHER_LEAF, PARENT, bulk_published, make_report
 
 from accounts.models import OfficialProfile
 from commitments.models import (
     Commitment,
     CurrentProgress,
+    DataVersion,
     MemberState,
     ProgressReport,
     ReviewState,
@@ -19,7 +20,13 @@ from commitments.models import (
 from commitments.services import reports as report_service
 
 pytestmark = pytest.mark.django_db
-EN = {"accept-language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The workspace in English: every address reversed here is under /en/."""
+    with translation.override("en"):
+        yield
 
 
 def new_url(reference=LEAF):
@@ -41,7 +48,7 @@ def test_official_lands_on_their_states_workspace(client_of, official_mx):
     client = client_of(official_mx)
     response = client.get(reverse("accounts:home"))
     assert response["Location"] == reverse("workspace:home")
-    page = client.get(reverse("workspace:home"), headers=EN)
+    page = client.get(reverse("workspace:home"))
     assert page.status_code == 200
     text = page.content.decode()
     assert "México" in text
@@ -91,7 +98,7 @@ def test_commitment_with_children_cannot_be_reported(client_of, official_mx):
 )
 def test_percentage_outside_its_status_range_is_refused(client_of, official_mx, status, percentage):
     response = client_of(official_mx).post(
-        new_url(), form_data(status=status, percentage=percentage), headers=EN
+        new_url(), form_data(status=status, percentage=percentage)
     )
     assert response.status_code == 400
     assert "the percentage must be between" in response.content.decode()
@@ -105,25 +112,21 @@ def test_empty_percentage_takes_the_status_default(client_of, official_mx):
 
 def test_reporting_date_in_the_future_is_refused(client_of, official_mx):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    response = client_of(official_mx).post(
-        new_url(), form_data(reported_on=tomorrow.isoformat()), headers=EN
-    )
+    response = client_of(official_mx).post(new_url(), form_data(reported_on=tomorrow.isoformat()))
     assert response.status_code == 400
     assert "cannot be in the future" in response.content.decode()
     assert not ProgressReport.objects.exists()
 
 
 def test_missing_status_is_refused_with_a_message(client_of, official_mx):
-    response = client_of(official_mx).post(new_url(), form_data(status=""), headers=EN)
+    response = client_of(official_mx).post(new_url(), form_data(status=""))
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not ProgressReport.objects.exists()
 
 
 def test_submitting_needs_a_narrative(client_of, official_mx):
-    response = client_of(official_mx).post(
-        new_url(), form_data(narrative="  ", action="submit"), headers=EN
-    )
+    response = client_of(official_mx).post(new_url(), form_data(narrative="  ", action="submit"))
     assert response.status_code == 400
     assert "Describe the progress before submitting" in response.content.decode()
     assert not ProgressReport.objects.exists()
@@ -148,7 +151,7 @@ def test_official_sees_the_return_reason_fixes_and_resubmits(client_of, official
     report = make_report(official_ar, ReviewState.RETURNED, curator=curator)
     client = client_of(official_ar)
     assert "Falta la evidencia." in client.get(reverse("workspace:home")).content.decode()
-    page = client.get(reverse("workspace:report", args=[report.pk]), headers=EN)
+    page = client.get(reverse("workspace:report", args=[report.pk]))
     assert "Returned by the curators" in page.content.decode()
     assert "Falta la evidencia." in page.content.decode()
 
@@ -190,7 +193,6 @@ def test_second_save_of_a_stale_form_does_not_overwrite_and_keeps_the_text(
     second = client_of(official_mx).post(
         url,
         form_data(narrative="Mi texto, escrito con cuidado.", version=loaded_version),
-        headers=EN,
     )
     assert second.status_code == 409
     page = second.content.decode()
@@ -218,7 +220,6 @@ def test_saving_a_report_a_colleague_submitted_meanwhile_keeps_the_text(
     response = client_of(official_mx).post(
         reverse("workspace:report", args=[report.pk]),
         form_data(narrative="Cambios tardíos.", version=loaded_version),
-        headers=EN,
     )
     assert response.status_code == 409
     assert "Cambios tardíos." in response.content.decode()
@@ -232,7 +233,7 @@ def test_a_correction_supersedes_the_published_report_which_stays_published(
 ):
     first = make_report(official_mx, ReviewState.PUBLISHED, curator=curator, percentage=30)
     client = client_of(official_mx)
-    form = client.get(new_url(), headers=EN)
+    form = client.get(new_url())
     assert "supersedes it" in form.content.decode()
     client.post(new_url(), form_data(percentage="70", action="submit"))
     correction = ProgressReport.objects.exclude(pk=first.pk).get()
@@ -370,12 +371,20 @@ def test_an_edit_without_the_loaded_version_does_not_overwrite(client_of, offici
     assert report.narrative == "Texto guardado."
 
 
-def test_rebuilding_makes_cached_public_pages_stale(official_mx, curator):
-    from commitments.cache import current_generation
-
+def test_rebuilding_gives_the_public_pages_a_new_data_version(client, official_mx, curator):
     make_report(official_mx, ReviewState.PUBLISHED, curator=curator)
     # As after `seed_demo --reports`: reports inserted without signals, nothing current yet.
     CurrentProgress.objects.all().delete()
-    before = current_generation()
+    before = DataVersion.read()
+    page = client.get("/en/")
+    assert page.status_code == 200
+    assert "1 of 33" not in page.content.decode()
     assert report_service.rebuild_current_progress() == 1
-    assert current_generation() != before
+    after = DataVersion.read()
+    assert after[DataVersion.PROGRESS] != before[DataVersion.PROGRESS]
+    assert after[DataVersion.PLAN] == before[DataVersion.PLAN]
+    # A browser revalidating its copy gets the new page, not a 304.
+    again = client.get("/en/", headers={"if-none-match": page["ETag"]})
+    assert again.status_code == 200
+    assert again["ETag"] != page["ETag"]
+    assert "1 of 33" in again.content.decode()
