@@ -36,6 +36,8 @@ from django.utils.http import parse_etags
 from commitments.models import DataVersion
 from commitments.services.current import tokens_read
 
+from .middleware import UNAVAILABLE
+
 logger = logging.getLogger(__name__)
 
 # Headers of the view's response that a kept page repeats; the middleware add the rest.
@@ -228,7 +230,11 @@ class PublicPageMiddleware:
                 return None
         if not getattr(match.func, "public_page", False):
             return None
-        versions = request.data_versions = DataVersion.read()
+        try:
+            versions = request.data_versions = DataVersion.read()
+        except UNAVAILABLE:
+            # The rest of the stack answers with its 503 page, in the address's language.
+            return None
         tag = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response

@@ -89,19 +89,19 @@ def get(port, path):
 
 def log_in(port, username, password):
     """A log-in through the form: the page (which needs no database), then the POST."""
-    _, page, cookie = request(port, "/accounts/login/")
+    _, page, cookie = request(port, "/en/accounts/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
     body = f"csrfmiddlewaretoken={token}&username={username}&password={password}"
     return request(
         port,
-        "/accounts/login/",
+        "/en/accounts/login/",
         "POST",
         body,
         {
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"csrftoken={csrf_cookie}",
-            "Referer": f"https://127.0.0.1:{port}/accounts/login/",
+            "Referer": f"https://127.0.0.1:{port}/en/accounts/login/",
         },
     )[:2]
 
@@ -168,7 +168,7 @@ def portal_on_own_cluster():
 
 def test_database_outage_gives_503_and_recovers_without_restart(portal_on_own_cluster):
     cluster, port, gunicorn = portal_on_own_cluster
-    pages = ["/", "/commitments/", "/states/MX/", "/areas/1/"]
+    pages = ["/en/", "/en/commitments/", "/en/states/MX/", "/en/areas/1/"]
     for page in pages:
         assert get(port, page)[0] == 200, page
     assert get(port, "/healthz") == (200, '{"status": "ok", "database": "up"}')
@@ -179,6 +179,11 @@ def test_database_outage_gives_503_and_recovers_without_restart(portal_on_own_cl
         assert status == 503, page
         assert "<h1>Service temporarily unavailable</h1>" in body
         assert "Traceback" not in body and "psycopg" not in body
+    # The 503 page speaks the language of the address, whatever the browser says.
+    for page, language in (("/es/", "es"), ("/pt/commitments/", "pt"), ("/fr/states/MX/", "fr")):
+        status, body = get(port, page)
+        assert status == 503, page
+        assert f'<html lang="{language}">' in body, page
     status, body = get(port, "/healthz")
     assert status == 503 and '"database": "down"' in body
     # The log-in form still shows (it reads nothing); sending it needs the database.
