@@ -53,7 +53,7 @@ def assert_no_server_error(response, what):
 @FUZZ
 @given(query=query_strings)
 def test_dashboard_and_commitment_list_filters(client, plan, query):
-    for path in ("/", reverse("public:commitments")):
+    for path in ("/es/", "/en/commitments/", "/"):
         assert_no_server_error(client.get(f"{path}?{query}"), f"{path}?{query}")
 
 
@@ -69,13 +69,14 @@ def test_commitment_list_downloads(client, plan, query, fmt):
 def test_area_state_agency_and_commitment_pages(client, plan, segment, query):
     quoted = quote(segment, safe="") or "x"
     for path in (
-        f"/areas/{quoted}/",
-        f"/states/{quoted}/",
-        f"/agencies/{quoted}/",
+        f"/es/areas/{quoted}/",
+        f"/en/states/{quoted}/",
+        f"/pt/agencies/{quoted}/",
+        f"/fr/commitments/{quoted}/",
         f"/commitments/{quoted}/",
         f"/open-data/progress-by-{quoted}.csv",
-        "/areas/1/",
-        "/states/MX/",
+        "/es/areas/1/",
+        "/en/states/MX/",
     ):
         assert_no_server_error(client.get(f"{path}?{query}"), f"{path}?{query}")
 
@@ -97,10 +98,14 @@ def test_password_reset_form(client, plan, email):
 
 
 @FUZZ
-@given(language=values, next_url=values)
-def test_language_switch(client, language, next_url):
-    response = client.post(reverse("set_language"), {"language": language, "next": next_url})
-    assert_no_server_error(response, (language, next_url))
+@given(language=values, query=query_strings)
+def test_language_in_the_address_and_in_the_browser(client, plan, language, query):
+    quoted = quote(language, safe="") or "x"
+    for path in (f"/{quoted}/", f"/{quoted}/commitments/", f"/{quoted}/states/MX/"):
+        assert_no_server_error(client.get(f"{path}?{query}"), f"{path}?{query}")
+    for path in ("/", f"/commitments/?{query}"):
+        response = client.get(path, headers={"accept-language": language})
+        assert_no_server_error(response, (path, language))
 
 
 @pytest.fixture
