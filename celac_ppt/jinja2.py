@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.utils.html import linebreaks as _linebreaks
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext, pgettext
-from jinja2 import Environment, pass_context
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from public import formatting
@@ -42,21 +42,11 @@ def linebreaksbr(value):
     return Markup(text.replace("\n", "<br>"))
 
 
-def in_active_language(function):
-    """``function`` as a filter that Jinja2 never applies while compiling a template.
-
-    Jinja2 folds a filter over a literal (``{{ 0|pct }}``) into the compiled template, in
-    whatever language was active then; these filters' text depends on the page's language.
-    """
-
-    @pass_context
-    def text(_context, *args):
-        return function(*args)
-
-    return text
-
-
 def environment(**options):
+    """The filters that write text in the page's language (``pct``, ``date``, the labels)
+    are plain functions, called hundreds of times a page. Jinja2 applies a filter to a
+    literal once, while compiling (``{{ 50|pct }}`` would keep the language of the first
+    page that used it), so the templates apply them to variables only."""
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
     env.globals.update(
@@ -68,12 +58,12 @@ def environment(**options):
         evidence_href=formatting.evidence_href,
     )
     env.filters.update(
-        pct=in_active_language(formatting.pct),
-        status_label=in_active_language(formatting.status_label),
-        freshness_label=in_active_language(formatting.freshness_label),
-        date=in_active_language(formatting.date_text),
-        localize=in_active_language(formatting.localized),
-        filesizeformat=in_active_language(formatting.file_size),
+        pct=formatting.pct,
+        status_label=formatting.status_label,
+        freshness_label=formatting.freshness_label,
+        date=formatting.date_text,
+        localize=formatting.localized,
+        filesizeformat=formatting.file_size,
         truncatewords=formatting.truncatewords,
         capfirst=capfirst,
         linebreaks=linebreaks,

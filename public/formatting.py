@@ -15,6 +15,7 @@ from django.utils.formats import number_format as _number_format
 from django.utils.text import Truncator
 from django.utils.timezone import localtime, template_localtime
 from django.utils.translation import get_language, gettext
+from markupsafe import escape
 
 from commitments.services.progress import FRESHNESS_LABELS, STATUS_LABELS
 
@@ -100,13 +101,25 @@ LINKED = {
 }
 
 
+# (language, script prefix, URL configuration, model, value) -> the object's address.
+_links = {}
+
+
 def link(obj):
-    """``obj.get_absolute_url()``, reversed once per process for each object."""
+    """``obj.get_absolute_url()``, reversed once per process for each object and language."""
     found = LINKED.get(obj._meta.label_lower)
     if found is None:
         return obj.get_absolute_url()
     viewname, attribute = found
-    return url(viewname, getattr(obj, attribute))
+    value = getattr(obj, attribute)
+    key = (get_language(), get_script_prefix(), get_urlconf(), viewname, value)
+    address = _links.get(key)
+    if address is None:
+        if len(_links) >= 8192:  # reports are many: keep the memory bounded
+            _links.clear()
+        # Marked safe once escaped: Jinja2 then writes it as it is, hundreds of times a page.
+        address = _links[key] = escape(url(viewname, value))
+    return address
 
 
 def evidence_href(evidence):
