@@ -87,7 +87,26 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "celac_ppt.urls"
 
+# Pages are Jinja2 templates under jinja2/ (celac_ppt.jinja2 sets up the environment): the
+# dashboard writes several hundred figures, and Django's engine took too long over them.
+# Django's engine, second, serves the admin (and its overrides under templates/admin/) and
+# the plain-text e-mails.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "celac_ppt.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.csp",
+                "celac_ppt.context_processors.languages",
+                # Only pages for signed-in people (staff_base.html) read these two.
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -97,7 +116,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
-                "celac_ppt.context_processors.languages",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -152,7 +152,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
             "form": form,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "workspace/admin_return.html", context)
+        return TemplateResponse(request, "admin/return_reports.html", context)
 
     def _report_review(self, request, done, skipped, message):
         self.message_user(request, message % {"count": done}, messages.SUCCESS)

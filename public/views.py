@@ -12,12 +12,20 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from areas.models import Agency, WorkArea
 from commitments.models import ProgressReport
 from commitments.services import columns
 from commitments.services.current import current
-from commitments.services.progress import AGEING, DUE_SOON_DAYS, FRESH, FRESHNESS_LABELS, STALE
+from commitments.services.progress import (
+    AGEING,
+    DUE_SOON_DAYS,
+    FRESH,
+    FRESHNESS_LABELS,
+    STALE,
+    bucket,
+)
 from commitments.services.tables import (
     LATEST_REPORT_FIELDS,
     breakdowns,
@@ -30,16 +38,7 @@ from commitments.services.tables import (
     with_plan_objects,
 )
 
-from .templatetags.progress import (
-    deadline_rows_html,
-    freshness_grid_html,
-    latest_reports_html,
-    link,
-    matrix_header_html,
-    matrix_rows_html,
-    state_rows_html,
-    timeline_html,
-)
+from .formatting import link, pct
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 25
@@ -58,6 +57,50 @@ def linked_breakdowns(rollup, plan):
     }
 
 
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """One cell of the state × work area matrix, as the page writes it: its colour bucket,
+    its title (state, area, value and coverage in words), its value and "reported/total"
+    (``parts`` is None when the state has no report in the area)."""
+
+    bucket: str
+    title: str
+    value: str
+    parts: str | None
+
+
+def matrix_rows(rollup, states, areas):
+    """The matrix's rows: [(state, [MatrixCell, ...]), ...].
+
+    The dashboard shows several hundred cells but only a few dozen distinct figures, so each
+    figure's words are made once."""
+    of_reported = gettext("%(reported)s of %(total)s reported")
+    area_labels = {area.pk: f"{area.number}. {area.name}" for area in areas}
+    kinds = {}
+    rows = []
+    for state, cells in matrix(rollup, states, areas):
+        row = []
+        for area, fig in cells:
+            percent, reported, total = fig.percent, fig.parts_reported, fig.parts_total
+            kind = kinds.get((percent, reported, total))
+            if kind is None:
+                value = pct(percent)
+                coverage = of_reported % {"reported": reported, "total": total}
+                kind = kinds[percent, reported, total] = (
+                    bucket(percent),
+                    f"{value} — {coverage}",
+                    value,
+                    None if percent is None else f"{reported}/{total}",
+                )
+            row.append(
+                MatrixCell(
+                    kind[0], f"{state.name} · {area_labels[area.pk]}: {kind[1]}", kind[2], kind[3]
+                )
+            )
+        rows.append((state, row))
+    return rows
+
+
 def dashboard(request):
     plan, rollup = current()
     commitments, states, areas = plan.commitments, plan.states, plan.areas
@@ -66,9 +109,6 @@ def dashboard(request):
     rows_by_area = {}
     for row in rows:
         rows_by_area.setdefault(row.commitment.area_id, []).append(row)
-    freshness_grid = freshness_grid_html([(area, rows_by_area.get(area.id, [])) for area in areas])
-    deadlines = sorted(with_deadline, key=lambda row: row.commitment.due_date)
-    latest_reports = latest_published(plan)
     context = {
         "region": rollup.region(),
         "states_total": len(states),
@@ -76,18 +116,16 @@ def dashboard(request):
         "commitments_total": len(commitments),
         "status_counts": rollup.status_counts(),
         "breakdowns": linked_breakdowns(rollup, plan),
-        "matrix_header": matrix_header_html(areas),
-        "matrix_rows": matrix_rows_html(matrix(rollup, states, areas)),
-        "latest_reports": latest_reports,
-        "latest_rows": latest_reports_html(latest_reports),
-        "deadlines": deadlines,
-        "deadline_rows": deadline_rows_html(deadlines),
+        "areas": areas,
+        "matrix": matrix_rows(rollup, states, areas),
+        "latest_reports": latest_published(plan),
+        "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
         "overdue_count": sum(1 for row in with_deadline if row.overdue),
         "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
         "without_deadline": len(rows) - len(with_deadline),
         "due_soon_days": DUE_SOON_DAYS,
         "today": rollup.today,
-        "freshness_grid": freshness_grid,
+        "freshness_grid": [(area, rows_by_area.get(area.id, [])) for area in areas],
         "freshness_counts": [
             (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
             for light in (FRESH, AGEING, STALE)
@@ -105,7 +143,7 @@ def commitment_list(request):
         request,
         "public/commitment_list.html",
         {
-            "filter": filterset,
+            "form": filterset.form,
             "page_obj": page,
             "rows": page.object_list,
             "total": len(rows),
@@ -137,13 +175,11 @@ def commitment_detail(request, reference):
             "row": make_row(commitment, rollup),
             "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
             "agencies": agencies,
-            "state_table_rows": state_rows_html(state_rows),
+            "state_rows": state_rows,
             "timeline": timeline_page,
-            "timeline_items": timeline_html(
-                timeline_page.reports,
-                {row["report_id"] for row in current_rows},
-                show_reference=bool(child_ids),
-            ),
+            "current_report_ids": {row["report_id"] for row in current_rows},
+            # A parent's timeline says which sub-commitment each report is on.
+            "show_reference": bool(child_ids),
         },
     )
 
@@ -186,7 +222,7 @@ def state_detail(request, iso_code):
                 (
                     area.number,
                     area.name,
-                    area.get_absolute_url(),
+                    link(area),
                     rollup.state_area(state.id, area.id),
                 )
                 for area in areas
@@ -245,7 +281,10 @@ def area_detail(request, number):
         "public/area_detail.html",
         {
             "area": area,
-            "figure": rollup.area(area.id),
+            "agencies": list(area.agencies.all()),
+            "officials": list(area.officials.all()),
+            "objectives": list(area.objectives.all()),
+            "progress": rollup.area(area.id),
             "commitment_tree": _tree(rows),
             "download_query": urlencode({"area": area.number}),
         },
@@ -263,10 +302,10 @@ def agency_detail(request, acronym):
         "public/agency_detail.html",
         {
             "agency": agency,
-            "figure": rollup.group(rollup.top_level_of_areas(area_ids)),
+            "officials": list(agency.officials.all()),
+            "progress": rollup.group(rollup.top_level_of_areas(area_ids)),
             "by_area": [
-                (area.number, area.name, area.get_absolute_url(), rollup.area(area.id))
-                for area in areas
+                (area.number, area.name, link(area), rollup.area(area.id)) for area in areas
             ],
             "rows": rows,
             "download_query": urlencode({"agency": agency.acronym}),

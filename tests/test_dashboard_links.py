@@ -5,7 +5,7 @@ import pytest
 from areas.models import Agency, WorkArea
 from commitments.models import Commitment, MemberState, ProgressReport
 from commitments.services.current import current
-from public.templatetags.progress import LINKED, link
+from public.formatting import LINKED, link
 from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.django_db

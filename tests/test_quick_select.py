@@ -1,4 +1,5 @@
-"""The filters' selects, written in Python, say exactly what Django's own templates write."""
+"""The filters' selects, written by one Jinja2 template, say exactly what Django's own templates
+write."""
 
 import re
 

@@ -1,5 +1,7 @@
 """Curators publish or return submitted reports, one at a time or many at once."""
 
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -23,6 +25,11 @@ def en(name, *args):
 QUEUE = en("workspace:review")
 
 
+def listed_reports(response):
+    """The reports the queue lists: the ones it offers to select."""
+    return {int(pk) for pk in re.findall(r'name="reports" value="(\d+)"', response.text)}
+
+
 def test_queue_lists_reports_awaiting_review_only(client_of, official_mx, official_ar, curator):
     submitted = make_report(official_mx, ReviewState.SUBMITTED)
     resubmitted = make_report(
@@ -32,17 +39,14 @@ def test_queue_lists_reports_awaiting_review_only(client_of, official_mx, offici
     make_report(official_mx, ReviewState.PUBLISHED, reference=OTHER_LEAF, curator=curator)
     response = client_of(curator).get(QUEUE)
     assert response.status_code == 200
-    assert {report.pk for report in response.context["page_obj"]} == {
-        submitted.pk,
-        resubmitted.pk,
-    }
+    assert listed_reports(response) == {submitted.pk, resubmitted.pk}
 
 
 def test_queue_filters_by_member_state(client_of, official_mx, official_ar, curator):
     make_report(official_mx, ReviewState.SUBMITTED)
     argentina = make_report(official_ar, ReviewState.SUBMITTED)
     response = client_of(curator).get(QUEUE, {"member_state": argentina.member_state_id})
-    assert [report.pk for report in response.context["page_obj"]] == [argentina.pk]
+    assert listed_reports(response) == {argentina.pk}
 
 
 def test_curator_publishes_several_reports_at_once(
@@ -247,7 +251,7 @@ def test_queue_costs_the_same_queries_at_any_number_of_reports(
     client = client_of(curator)
     with django_assert_max_num_queries(12):
         response = client.get(QUEUE)
-    assert len(response.context["page_obj"]) == 2
+    assert len(listed_reports(response)) == 2
     assert ProgressReport.objects.published().count() == count
 
 
