@@ -191,7 +191,8 @@ def test_a_percentage_that_does_not_fit_its_status(plan):
     refused(
         "progress_reports.csv",
         reports_csv(rows),
-        "row 3, column percentage: With the status “Completed” the percentage must be between 100 and 100.",
+        "row 3, column percentage: "
+        "With the status “Completed” the percentage must be between 100 and 100.",
     )
 
 
