@@ -7,13 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 from reporting_helpers import LEAF, make_report
 
 from commitments.models import Evidence, ProgressReport, ReviewState
 from commitments.services import reports as report_service
 
 pytestmark = pytest.mark.django_db
-EN = {"accept-language": "en"}
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -56,7 +56,9 @@ def post_report(client, files=(), **fields):
         "files": list(files),
         **fields,
     }
-    return client.post(reverse("workspace:report_new", args=[LEAF]), data, headers=EN)
+    with translation.override("en"):
+        url = reverse("workspace:report_new", args=[LEAF])
+    return client.post(url, data)
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,13 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import CURATORS_GROUP
 from commitments.models import Commitment, CurrentProgress, ProgressReport, ReviewState
 from workspace.management.commands.seed_demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
-EN = {"accept-language": "en"}
 
 
 @pytest.fixture
@@ -90,10 +89,12 @@ def test_demo_reports_are_labelled_as_demo_in_the_workspace_and_the_queue(
 ):
     seed()
     User = get_user_model()
+    with translation.override("en"):
+        home, queue = reverse("workspace:home"), reverse("workspace:review")
     official = client_of(User.objects.get(username="oficial-ar-demo"))
-    assert "Demo data" in official.get(reverse("workspace:home"), headers=EN).content.decode()
+    assert "Demo data" in official.get(home).content.decode()
     curator = client_of(User.objects.get(username="curadora-demo"))
-    assert "Demo data" in curator.get(reverse("workspace:review"), headers=EN).content.decode()
+    assert "Demo data" in curator.get(queue).content.decode()
 
 
 def test_reports_option_spreads_published_reports_and_rebuilds_current_progress(plan, debug_on):
