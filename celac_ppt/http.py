@@ -131,6 +131,8 @@ def not_modified(request, tag):
 
 
 def kept_page(tag):
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return None  # the page cache is off: not even a look-up
     try:
         return cache.get(_cache_key(tag))
     except Exception:
