@@ -36,7 +36,11 @@ def curator_addresses():
     query)."""
     users = (
         get_user_model()
-        .objects.with_perm("commitments.review_progressreport", include_superusers=False)
+        .objects.with_perm(
+            "commitments.review_progressreport",
+            include_superusers=False,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(email="")
     )
     return [*settings.CURATORS_EMAIL, *users.values_list("email", flat=True)]
