@@ -298,6 +298,17 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "exchange.imports.ImportCacheStorage"
 # Imports (admin and import_plan): largest file accepted, most rows in one sheet.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+# What a file may hold, checked before it is read in full, so that reading any file takes
+# time in proportion to its size: columns of one table (the widest has about ten), cells in
+# one file, characters in one cell, the distinct texts of an XLSX file and their size once
+# unpacked, and how deeply a JSON file nests (an object of lists of rows is 3 deep; one more
+# level lets the message name the row that is not flat).
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 100_000)
+IMPORT_MAX_SHARED_STRINGS = envint("IMPORT_MAX_SHARED_STRINGS", 500_000)
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_JSON_DEPTH = envint("IMPORT_MAX_JSON_DEPTH", 4)
 
 LOGGING = {
     "version": 1,

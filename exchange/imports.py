@@ -66,6 +66,14 @@ def max_rows():
     return settings.IMPORT_MAX_ROWS
 
 
+def max_columns():
+    return settings.IMPORT_MAX_COLUMNS
+
+
+def max_cells():
+    return settings.IMPORT_MAX_CELLS
+
+
 class ImportFileError(Exception):
     """A file that cannot be imported at all; ``message`` says why, in the user's language."""
 
@@ -218,9 +226,12 @@ def _collect_rows(table, numbered_rows):
     or oversized sheets as soon as they show, before the rest is read."""
     limit = max_rows()
     width = len(table.headers)
+    row_limit = min(limit, max_cells() // max(width, 1))
     blank_run = 0
     for line, values in numbered_rows:
         values = list(values)
+        if len(values) > max_columns() and not _is_blank(values[max_columns() :]):
+            raise _too_many_columns(table.title, len(values))
         if _is_blank(values):
             blank_run += 1
             if blank_run > MAX_BLANK_ROWS:
@@ -239,6 +250,8 @@ def _collect_rows(table, numbered_rows):
                 _("Sheet “%(sheet)s” has more than %(limit)s rows; split it into smaller files.")
                 % {"sheet": table.title, "limit": limit}
             )
+        if len(table.rows) >= row_limit:
+            raise _too_many_cells(table.title)
         if len(values) > width and not _is_blank(values[width:]):
             raise ImportFileError(
                 _("Row %(line)s of sheet “%(sheet)s” has values in columns with no heading.")
@@ -249,9 +262,30 @@ def _collect_rows(table, numbered_rows):
     return table
 
 
+def _too_many_columns(title, count):
+    return ImportFileError(
+        _(
+            "Sheet “%(sheet)s” has %(count)s columns; a table of the plan has at most "
+            "%(limit)s. Delete the extra columns and import again."
+        )
+        % {"sheet": title, "count": count, "limit": max_columns()}
+    )
+
+
+def _too_many_cells(title):
+    return ImportFileError(
+        _(
+            "Sheet “%(sheet)s” has more than %(limit)s cells; split it into smaller files."
+        )
+        % {"sheet": title, "limit": max_cells()}
+    )
+
+
 def _check_headers(table):
     if not table.headers:
         raise ImportFileError(_("Sheet “%(sheet)s” has no heading row.") % {"sheet": table.title})
+    if len(table.headers) > max_columns():
+        raise _too_many_columns(table.title, len(table.headers))
     seen = set()
     for number, name in enumerate(table.headers, start=1):
         if not name:
@@ -267,11 +301,77 @@ def _check_headers(table):
         seen.add(name)
 
 
+# An element's start tag, with or without a namespace prefix: <si>, <x:si r="…">, <c/>.
+SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c[\s/>]")
+SCAN_CHUNK = 1024 * 1024
+# Longer than any tag the patterns above match, so none is split between two chunks.
+SCAN_OVERLAP = 64
+
+
+def _count_tags(archive, member, pattern, limit):
+    """How many ``pattern`` tags ``member`` holds, read in chunks; stops as soon as there
+    are more than ``limit``, so a huge member costs no more than the limit."""
+    count = 0
+    tail = b""
+    with archive.open(member) as source:
+        while chunk := source.read(SCAN_CHUNK):
+            data = tail + chunk
+            cut = max(len(data) - SCAN_OVERLAP, 0)
+            # Tags that start in the overlap are counted with the next chunk.
+            count += len(pattern.findall(data)) - len(pattern.findall(data, cut))
+            tail = data[cut:]
+            if count > limit:
+                return count
+    return count + len(pattern.findall(tail))
+
+
+def _check_xlsx_size(archive):
+    """Refuse a workbook that holds more texts or cells than any table of the plan could,
+    before openpyxl reads it: it keeps every shared text in memory at once. Every XML part
+    is scanned, since the workbook may keep its texts under any name."""
+    strings = strings_bytes = cells = 0
+    string_limit = settings.IMPORT_MAX_SHARED_STRINGS
+    bytes_limit = settings.IMPORT_MAX_SHARED_STRINGS_BYTES
+    for member in archive.infolist():
+        if not member.filename.lower().endswith(".xml"):
+            continue
+        found = _count_tags(archive, member, SHARED_STRING_TAG, string_limit - strings)
+        strings += found
+        strings_bytes += member.file_size if found else 0
+        if strings > string_limit:
+            raise ImportFileError(
+                _(
+                    "This XLSX file holds more than %(limit)s different texts; it was not "
+                    "read. Split it into smaller files."
+                )
+                % {"limit": string_limit}
+            )
+        if strings_bytes > bytes_limit:
+            raise ImportFileError(
+                _(
+                    "The texts of this XLSX file take %(size)s; files whose texts take up to "
+                    "%(limit)s can be imported. Split it into smaller files."
+                )
+                % {"size": filesizeformat(strings_bytes), "limit": filesizeformat(bytes_limit)}
+            )
+        cells += _count_tags(archive, member, CELL_TAG, max_cells() - cells)
+        if cells > max_cells():
+            raise ImportFileError(
+                _(
+                    "This XLSX file has more than %(limit)s cells; it was not read. "
+                    "Split it into smaller files."
+                )
+                % {"limit": max_cells()}
+            )
+
+
 def read_xlsx(data):
     import openpyxl
 
     archive = _check_zip(data, "XLSX")
     _refuse_xml_entities(archive)
+    _check_xlsx_size(archive)
     if not openpyxl.DEFUSEDXML:
         raise ImportFileError(_("XLSX files cannot be imported on this server (no defusedxml)."))
     try:
@@ -344,6 +444,8 @@ def _decode_text(data, kind):
 
 
 def _read_csv_text(text, title):
+    # The csv module's limit is one for the whole process; every reader here wants this one.
+    csv.field_size_limit(settings.IMPORT_MAX_CELL_CHARS)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -360,6 +462,14 @@ def _read_csv_text(text, title):
         _check_headers(table)
         return _collect_rows(table, numbered())
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                _(
+                    "Line %(line)s holds a cell of more than %(limit)s characters; "
+                    "no column of the plan holds that much."
+                )
+                % {"line": reader.line_num, "limit": settings.IMPORT_MAX_CELL_CHARS}
+            ) from None
         raise ImportFileError(
             _("Line %(line)s cannot be read as CSV: %(error)s")
             % {"line": reader.line_num, "error": error}
@@ -370,14 +480,67 @@ def read_csv(data, title="csv"):
     return [_read_csv_text(_decode_text(data, "CSV"), title)]
 
 
+class _JSONObject(dict):
+    """An object of the document, with how deeply it nests (a flat object is 1 deep)."""
+
+    depth = 1
+
+
+def _depth(value):
+    """How deeply ``value`` nests: 0 for a plain value, 1 for a flat list or object. Objects
+    carry their depth; lists are walked once, without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, above = stack.pop()
+        if isinstance(item, _JSONObject):
+            deepest = max(deepest, above + item.depth)
+        elif isinstance(item, list):
+            deepest = max(deepest, above + 1)
+            stack.extend((child, above + 1) for child in item)
+    return deepest
+
+
+def _json_too_deep():
+    return ImportFileError(
+        _(
+            "This JSON file nests more than %(limit)s levels deep; a plan file is a list of "
+            "rows, or an object with one list of rows per table."
+        )
+        % {"limit": settings.IMPORT_MAX_JSON_DEPTH}
+    )
+
+
+def _json_object(pairs):
+    # Called as each object closes, so a file is refused at its first object that is too
+    # wide or too deep, before the rest is parsed.
+    if len(pairs) > max_columns():
+        raise ImportFileError(
+            _(
+                "An object of this JSON file has %(count)s keys; a row of the plan has at most "
+                "%(limit)s columns."
+            )
+            % {"count": len(pairs), "limit": max_columns()}
+        )
+    obj = _JSONObject(pairs)
+    obj.depth = 1 + max((_depth(value) for _key, value in pairs), default=0)
+    if obj.depth > settings.IMPORT_MAX_JSON_DEPTH:
+        raise _json_too_deep()
+    return obj
+
+
 def read_json(data):
     text = _decode_text(data, "JSON")
     try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as error:
+        document = json.loads(text, object_pairs_hook=_json_object)
+    except RecursionError:
+        raise _json_too_deep() from None
+    except ValueError as error:
         raise ImportFileError(
             _("This file is not valid JSON: %(error)s") % {"error": error}
         ) from None
+    if _depth(document) > settings.IMPORT_MAX_JSON_DEPTH:
+        raise _json_too_deep()
     if isinstance(document, list):
         return [_json_table("json", document)]
     if isinstance(document, dict) and all(isinstance(v, list) for v in document.values()):
@@ -388,7 +551,7 @@ def read_json(data):
 
 
 def _json_table(title, items):
-    headers = []
+    headers = {}
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not all(
             value is None or isinstance(value, str | int | float | bool) for value in item.values()
@@ -398,12 +561,13 @@ def _json_table(title, items):
                 % {"line": number, "sheet": title}
             )
         for key in item:
-            if key not in headers:
-                headers.append(str(key))
-    table = Table(title=title, headers=headers)
+            headers.setdefault(key, None)
+            if len(headers) > max_columns():
+                raise _too_many_columns(title, len(headers))
+    table = Table(title=title, headers=[str(key) for key in headers])
     if items:
         _check_headers(table)
-    rows = ([item.get(header) for header in headers] for item in items)
+    rows = ([item.get(header) for header in table.headers] for item in items)
     return _collect_rows(table, enumerate(rows, start=1))
 
 
