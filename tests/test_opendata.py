@@ -8,6 +8,7 @@ import pytest
 
 from commitments.models import Commitment, Evidence
 from commitments.services import columns
+from exchange import opendata
 from exchange.opendata import safe_cell
 from tests.test_dashboard import published
 from tests.test_public_pages import list_refs

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CURATORS_GROUP
-from workspace.management.commands.seed_demo import DEMO_ACCOUNTS
 from commitments.models import Commitment, CurrentProgress, ProgressReport, ReviewState
+from workspace.management.commands.seed_demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
