@@ -274,9 +274,7 @@ def _too_many_columns(title, count):
 
 def _too_many_cells(title):
     return ImportFileError(
-        _(
-            "Sheet “%(sheet)s” has more than %(limit)s cells; split it into smaller files."
-        )
+        _("Sheet “%(sheet)s” has more than %(limit)s cells; split it into smaller files.")
         % {"sheet": title, "limit": max_cells()}
     )
 
