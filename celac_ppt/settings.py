@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "celac_ppt",
     "areas",
     "commitments",
@@ -289,12 +290,11 @@ if not DEBUG:
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Curators import (they hold "change" on the plan's models) and export ("view"). Between
-# preview and confirmation the upload waits in the cache (Redis with REDIS_URL), which
-# every app server shares, never in a local temporary folder.
+# Curators import (they hold "change" on the plan's models) and export ("view"). An upload
+# is kept in the database as an import job (exchange.models.ImportJob), which every app
+# server and the task worker read, never in a local temporary folder.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "exchange.imports.ImportCacheStorage"
 # Imports (admin and import_plan): largest file accepted, most rows in one sheet.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
@@ -309,6 +309,23 @@ IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 100_000)
 IMPORT_MAX_SHARED_STRINGS = envint("IMPORT_MAX_SHARED_STRINGS", 500_000)
 IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_JSON_DEPTH = envint("IMPORT_MAX_JSON_DEPTH", 4)
+
+# Background tasks (Django's tasks framework): imports and e-mails are queued in the database
+# (django-tasks-db, so nothing else needs to run) and run by `manage.py run_worker`, which
+# stops a task after TASK_TIME_LIMIT seconds and keeps its process under
+# TASK_MEMORY_LIMIT_MB of address space. TASKS_BACKEND may name another backend, such as
+# django.tasks.backends.immediate.ImmediateBackend to run each task inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    }
+}
+TASK_TIME_LIMIT = envint("TASK_TIME_LIMIT", 60)
+TASK_MEMORY_LIMIT_MB = envint("TASK_MEMORY_LIMIT_MB", 1024)
+# A notification that the mail server refuses is tried again after 30 s, 2, 8 and 32 min.
+EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 5)
+EMAIL_RETRY_SECONDS = envint("EMAIL_RETRY_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

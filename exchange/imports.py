@@ -29,12 +29,14 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from import_export import forms as ie_forms
 from import_export import resources, widgets
@@ -42,7 +44,6 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import Diff
 from import_export.results import Error
-from import_export.tmp_storages import CacheStorage
 
 from .opendata import FORMULA_TRIGGERS
 
@@ -813,8 +814,10 @@ class PlanResource(resources.ModelResource):
             kwargs.update({"coerce_to_string": True, "allow_blank": True})
         return kwargs
 
-    def __init__(self, preview=True, **kwargs):
+    def __init__(self, preview=True, progress=None, **kwargs):
         super().__init__(**kwargs)
+        #: called with the number of each row once it is processed (background imports)
+        self.progress = progress
         if not preview:
             # Commands show counts, not an HTML preview: skip rendering a diff per row.
             self._meta = copy.copy(self._meta)
@@ -891,6 +894,12 @@ class PlanResource(resources.ModelResource):
         self._now = timezone.now()
         result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
         result.problems = self.describe_problems(result, lines)
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress(kwargs.get("row_number") or 0)
         return result
 
     def find_duplicates(self, dataset, lines):
@@ -984,6 +993,14 @@ class PlanResource(resources.ModelResource):
                     )
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         return problems
+
+
+def resource_for_model(label):
+    """The resource of the model ``label`` (``app_label.model_name``), or None."""
+    for resource in plan_resources().values():
+        if resource._meta.model._meta.label_lower == label:
+            return resource
+    return None
 
 
 def plan_resources():
@@ -1184,14 +1201,6 @@ class SafeJSON(_CheckedFormat, base_formats.JSON):
         return json.dumps(dataset.dict, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
-class ImportCacheStorage(CacheStorage):
-    """Keeps the uploaded file between preview and confirmation in the cache (Redis in
-    production), so that both steps work whichever app server answers them."""
-
-    CACHE_LIFETIME = 60 * 60
-    CACHE_PREFIX = "plan-import-"
-
-
 class CuratorImportForm(ie_forms.ImportForm):
     """The admin's upload form: the size and extension are checked before anything is read."""
 
@@ -1230,7 +1239,6 @@ class CuratorImportExportMixin:
     import_form_class = CuratorImportForm
     import_template_name = "admin/plan_import.html"
     export_template_name = "admin/plan_export.html"
-    tmp_storage_class = ImportCacheStorage
     skip_admin_log = False
 
     def get_import_data_kwargs(self, **kwargs):
@@ -1248,50 +1256,98 @@ class CuratorImportExportMixin:
                 _("This file cannot be read in the format chosen; check the format."),
             )
 
-    def process_import(self, request, **kwargs):
-        if request.method != "POST":
-            return HttpResponseRedirect(self._import_url())
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """The upload: a valid file is stored as a job, its check is queued for the worker,
+        and the curator is sent to the job's status page at once."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                return self._queue_check(request, form)
+        from .models import ImportJob
+
+        response = super().import_action(request, **kwargs)
+        if getattr(response, "context_data", None) is not None:
+            response.context_data["recent_jobs"] = ImportJob.objects.visible_to(
+                request.user
+            ).filter(table=self.model._meta.label_lower)[:10]
+        return response
+
+    def _queue_check(self, request, form):
+        from . import tasks
+        from .models import ImportJob
+
+        upload = form.cleaned_data["import_file"]
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+        job = ImportJob.objects.create(
+            user=request.user,
+            file_name=PurePath(upload.name).name[:255],
+            file_format=file_format.extension,
+            table=self.model._meta.label_lower,
+            language=get_language() or settings.LANGUAGE_CODE,
+            data=b"".join(upload.chunks()),
+        )
+        tasks.check_import.enqueue(job.pk)
+        return HttpResponseRedirect(self._job_url(job))
+
+    def import_job_view(self, request, job_id):
+        """The job's status page; a POST confirms a checked file and queues its import."""
+        from . import tasks
+        from .models import ImportJob
+
         if not self.has_import_permission(request):
             raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        if not confirm_form.is_valid():
-            messages.error(request, _("The confirmation was incomplete; upload the file again."))
-            return HttpResponseRedirect(self._import_url())
-        formats = self.get_import_formats()
-        try:
-            input_format = formats[int(confirm_form.cleaned_data["format"])]()
-        except (ValueError, IndexError):
-            messages.error(request, _("The confirmation was incomplete; upload the file again."))
-            return HttpResponseRedirect(self._import_url())
-        storage = self.get_tmp_storage_class()(
-            name=confirm_form.cleaned_data["import_file_name"], read_mode="rb"
+        job = get_object_or_404(
+            ImportJob.objects.visible_to(request.user),
+            pk=job_id,
+            table=self.model._meta.label_lower,
         )
-        try:
-            dataset = input_format.create_dataset(storage.read())
-        except ImportFileError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(self._import_url())
-        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
-        if result.has_errors() or result.has_validation_errors():
-            # Someone changed the data between preview and confirmation: nothing written.
-            context = self.admin_site.each_context(request)
-            context.update(
-                {
-                    "title": _("Import"),
-                    "opts": self.model._meta,
-                    "result": result,
-                    "form": self.create_import_form(request),
-                    "import_error_display": self.import_error_display,
-                }
-            )
-            return TemplateResponse(request, [self.import_template_name], context)
-        storage.remove()
-        return self.process_result(result, request)
+        if request.method == "POST":
+            if job.confirm():
+                tasks.run_import.enqueue(job.pk)
+            else:
+                messages.error(request, _("This file is not waiting for confirmation."))
+            return HttpResponseRedirect(self._job_url(job))
+        context = self.admin_site.each_context(request)
+        context.update(
+            {
+                "title": _("Import"),
+                "opts": self.model._meta,
+                "job": job,
+                "result": job.result,
+                "refresh_seconds": 2 if job.is_running else None,
+                "import_url": self._import_url(),
+            }
+        )
+        return TemplateResponse(request, ["admin/plan_import_job.html"], context)
+
+    def process_import(self, request, **kwargs):
+        # The confirmation is posted to the job's status page; this address is kept so
+        # that an old bookmark lands on the upload form.
+        return HttpResponseRedirect(self._import_url())
 
     def _import_url(self):
         opts = self.model._meta
         return reverse(
             f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+        )
+
+    def _job_url(self, job):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import_job",
+            args=[job.pk],
+            current_app=self.admin_site.name,
         )
 
     def create_import_form(self, request):

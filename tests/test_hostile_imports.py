@@ -13,7 +13,14 @@ from django.utils import translation
 
 from exchange import imports
 from exchange.imports import export_tables, import_file
-from tests.import_helpers import REPORT_HEADERS, csv_file, report_rows, row_counts
+from exchange.models import ImportJob
+from tests.import_helpers import (
+    REPORT_HEADERS,
+    csv_file,
+    report_rows,
+    row_counts,
+    without_jobs,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,34 +329,51 @@ def test_unknown_columns_are_refused_not_ignored(plan):
 
 
 def _admin_upload(client, data, name, fmt="1"):
+    """Upload through the admin and follow to the job's status page: the check runs as a
+    task, at once in tests."""
     upload = io.BytesIO(data)
     upload.name = name
     return client.post(
         reverse("admin:commitments_progressreport_import"),
         {"resource": "0", "format": fmt, "import_file": upload},
         headers={"accept-language": "en"},
+        follow=True,
     )
+
+
+def test_the_admin_refuses_a_file_of_the_wrong_format_before_queueing_it(client_of, curator):
+    client = client_of(curator)
+    counts = row_counts()
+    response = _admin_upload(client, b"MZ", "r.exe", "1")
+    assert response.status_code == 200
+    assert "the format chosen is CSV" in str(response.context["form"].errors["import_file"])
+    assert row_counts() == counts
 
 
 @pytest.mark.parametrize(
     ("name", "data", "fmt", "message"),
     [
-        ("r.exe", b"MZ", "1", "the format chosen is CSV"),
         ("r.csv", "Méxíco".encode("latin-1"), "1", "is not valid UTF-8"),
         ("r.xlsx", b"PK\x03\x04garbage", "0", "This XLSX file is damaged"),
         ("r.xlsx", b"a,b\n1,2\n", "0", "not a real XLSX file"),
+        ("r.json", wide_json_row(), "2", "has 100000 keys"),
+        ("r.xlsx", shared_strings_bomb(), "0", "more than 500000 different texts"),
     ],
 )
-def test_the_admin_refuses_hostile_files_before_any_preview(
+def test_the_admin_check_refuses_hostile_files_with_no_preview(
     client_of, curator, name, data, fmt, message
 ):
     client = client_of(curator)
-    counts = row_counts()
+    counts = without_jobs(row_counts())
     response = _admin_upload(client, data, name, fmt)
     assert response.status_code == 200
-    assert "confirm_form" not in response.context
-    assert message in str(response.context["form"].errors["import_file"])
-    assert row_counts() == counts
+    page = response.content.decode()
+    assert message in page
+    assert "Nothing was imported" in page
+    assert "Confirm import" not in page
+    job = ImportJob.objects.get()
+    assert (job.state, bytes(job.data)) == (ImportJob.State.FAILED, b"")
+    assert without_jobs(row_counts()) == counts
 
 
 def test_the_admin_refuses_a_file_over_the_size_limit_unread(client_of, curator, settings):
@@ -365,8 +389,9 @@ def test_the_admin_preview_of_a_bad_row_writes_nothing(client_of, curator):
     rows = report_rows(30)
     rows[20][4] = 150
     client = client_of(curator)
-    counts = row_counts()
+    counts = without_jobs(row_counts())
     response = _admin_upload(client, reports_csv(rows), "r.csv")
-    assert "confirm_form" not in response.context
-    assert "A percentage runs from 0 to 100." in response.content.decode()
-    assert row_counts() == counts
+    page = response.content.decode()
+    assert "Confirm import" not in page
+    assert "A percentage runs from 0 to 100." in page
+    assert without_jobs(row_counts()) == counts
