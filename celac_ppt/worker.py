@@ -5,6 +5,7 @@ import resource
 import signal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks_db.management.commands.db_worker import Worker
 
 
@@ -18,9 +19,11 @@ class TimeLimitExceeded(BaseException):
 
     @property
     def message(self):
-        return _("The task took longer than %(seconds)s seconds and was stopped.") % {
-            "seconds": self.seconds
-        }
+        return ngettext(
+            "The task took longer than %(seconds)s second and was stopped.",
+            "The task took longer than %(seconds)s seconds and was stopped.",
+            self.seconds,
+        ) % {"seconds": self.seconds}
 
 
 def memory_message(limit_mb):

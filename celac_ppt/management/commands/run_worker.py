@@ -2,6 +2,7 @@
 on the worker: django-tasks-db's ``db_worker`` with the portal's limits."""
 
 import os
+import signal
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -55,6 +56,10 @@ class Command(db_worker.Command):
         if reload and not batch:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
+            else:
+                # Started in the background (as `make run` does), the reloading process
+                # inherits an ignored SIGINT: let Ctrl-C stop it, and so its worker.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             run_with_reloader(worker.run)
         else:
             worker.configure_signals()
