@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "celac_ppt",
+    "outbox",
     "areas",
     "commitments",
     "accounts",
