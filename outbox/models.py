@@ -83,9 +83,7 @@ class OutgoingEmail(models.Model):
         self.state = self.State.SENT
         self.sent_at = timezone.now()
         self.next_attempt_at = None
-        self.save(
-            update_fields=["state", "sent_at", "next_attempt_at", "last_error", "updated_at"]
-        )
+        self.save(update_fields=["state", "sent_at", "next_attempt_at", "last_error", "updated_at"])
 
     def mark_failed(self, error):
         """Record a failed attempt; returns the delay before the next one, or None when
