@@ -27,7 +27,7 @@ class ImportJob(models.Model):
         CONFIRMED = "confirmed", _("Waiting to be imported")
         IMPORTING = "importing", _("Being imported")
         DONE = "done", _("Imported")
-        FAILED = "failed", _("Nothing was imported")
+        FAILED = "failed", _("Failed")
 
     RUNNING = (State.QUEUED, State.CHECKING, State.CONFIRMED, State.IMPORTING)
     OVER = (State.DONE, State.FAILED)
