@@ -1312,6 +1312,9 @@ class CuratorImportExportMixin:
             pk=job_id,
             table=self.model._meta.label_lower,
         )
+        job.give_up_if_stalled(
+            _("The worker stopped while handling this file; nothing was imported. Upload it again.")
+        )
         if request.method == "POST":
             if job.confirm():
                 tasks.run_import.enqueue(job.pk)

@@ -1,6 +1,8 @@
 """Imports run in the background: each upload is a job that any app server and the worker
 can read, with the file's bytes kept in the database until the job is over."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -73,6 +75,21 @@ class ImportJob(models.Model):
         return self.state in self.RUNNING
 
     @property
+    def is_stalled(self):
+        """Checked or imported for longer than the worker lets a task run: the worker
+        stopped under it (killed, or its machine restarted)."""
+        if self.state not in (self.State.CHECKING, self.State.IMPORTING) or not self.started_at:
+            return False
+        limit = timedelta(seconds=settings.TASK_TIME_LIMIT + 60)
+        return timezone.now() - self.started_at > limit
+
+    @property
+    def is_waiting_long(self):
+        """Queued for over a minute: no worker may be running."""
+        waiting = self.state in (self.State.QUEUED, self.State.CONFIRMED)
+        return waiting and timezone.now() - self.updated_at > timedelta(minutes=1)
+
+    @property
     def percent(self):
         if self.state in self.OVER or self.state == self.State.CHECKED:
             return 100
@@ -109,6 +126,20 @@ class ImportJob(models.Model):
             self.data = b""
             fields.append("data")
         self.save(update_fields=fields)
+
+    def give_up_if_stalled(self, message):
+        """Record a stalled job as failed (once, whoever notices first)."""
+        if not self.is_stalled:
+            return False
+        moved = ImportJob.objects.filter(pk=self.pk, state=self.state).update(
+            state=self.State.FAILED,
+            result={"problems": [{"message": str(message)}]},
+            data=b"",
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        self.refresh_from_db()
+        return bool(moved)
 
     def fail(self, message):
         self.finish(

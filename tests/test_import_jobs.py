@@ -3,12 +3,14 @@ the worker checks it, then imports it, under a time limit, and the status page f
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from conftest import PASSWORD
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import CURATORS_GROUP
@@ -156,3 +158,32 @@ def test_the_import_job_page_is_in_the_curators_language(client_of, curator):
     page = upload(client, csv_file(REPORT_HEADERS, report_rows(3)), follow=True)
     response = client.get(page.request["PATH_INFO"], headers={"accept-language": "es"})
     assert "Confirmar la importación" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_is_reported_failed_not_left_running(
+    client_of, curator, db_tasks, settings
+):
+    client = client_of(curator)
+    response = upload(client, csv_file(REPORT_HEADERS, report_rows(3)))
+    job = ImportJob.objects.get()
+    assert job.claim(ImportJob.State.QUEUED, ImportJob.State.CHECKING)
+    page = client.get(response["Location"], headers=EN).content.decode()
+    assert "Being checked" in page and '<meta http-equiv="refresh"' in page
+    # The worker was killed mid-task: past the time limit, nobody will finish the job.
+    ImportJob.objects.filter(pk=job.pk).update(
+        started_at=job.started_at - timedelta(seconds=settings.TASK_TIME_LIMIT + 61)
+    )
+    page = client.get(response["Location"], headers=EN).content.decode()
+    assert "The worker stopped while handling this file; nothing was imported." in page
+    assert '<meta http-equiv="refresh"' not in page
+    assert ImportJob.objects.get().state == ImportJob.State.FAILED
+
+
+@pytest.mark.django_db
+def test_a_file_nobody_takes_says_the_worker_may_be_stopped(client_of, curator, db_tasks):
+    client = client_of(curator)
+    response = upload(client, csv_file(REPORT_HEADERS, report_rows(3)))
+    ImportJob.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+    page = client.get(response["Location"], headers=EN).content.decode()
+    assert "No task worker has taken this file for over a minute" in page
