@@ -29,7 +29,7 @@ def row_counts():
 
 
 # What an upload through the admin leaves besides the data: its job and its tasks.
-JOB_TABLES = {"exchange.ImportJob", "django_tasks_db.DBTaskResult"}
+JOB_TABLES = {"exchange.ImportJob", "django_tasks_database.DBTaskResult"}
 
 
 def without_jobs(counts):

@@ -10,7 +10,7 @@ import pytest
 from conftest import PASSWORD, use_tasks
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, connections
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -55,7 +55,14 @@ def task_worker(settings, live_plan):
         worker_id="browser-test",
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, daemon=True)
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # the thread's own, so the test database can go
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield worker
     worker.running = False
