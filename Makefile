@@ -29,6 +29,8 @@ check-messages: install
 	$(PY) manage.py makemessages -l es -l en -l pt -l fr --no-location --no-obsolete -v0 \
 		-i .venv -i node_modules -i var -i docs -i bench -i tests
 
+# The development server and the task worker (imports, e-mails) side by side; Ctrl-C stops
+# both, and the worker stops too if the server exits on its own.
 run: install messages
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py ensure_plan
@@ -37,6 +39,8 @@ run: install messages
 	@echo "  Create a curator account (SRE staff) with:"
 	@echo "      $(PY) manage.py createcurator USERNAME --email you@example.org"
 	@echo
+	@$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
@@ -82,7 +86,8 @@ security-figures: install messages
 		tests/test_observatory.py::test_observatory_grades_every_page_a_plus \
 		tests/test_backup.py::test_backup_wipe_restore_brings_every_row_back
 
-# Production: gunicorn on $(HOST):$(PORT) with DJANGO_DEBUG=0. SECRET_KEY and ALLOWED_HOSTS
+# Production: gunicorn on $(HOST):$(PORT) with DJANGO_DEBUG=0, and next to it the task worker
+# (deploy/celac-ppt-worker.service runs it under systemd). SECRET_KEY and ALLOWED_HOSTS
 # must be set in the environment (see the README); static files are collected for whitenoise.
 # The deployment checklist's warnings are shown (a local trial over plain HTTP has one);
 # tests/test_production_settings.py holds the production configuration to none.
@@ -91,6 +96,8 @@ serve-prod: install messages
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --no-input -v0
 	DJANGO_DEBUG=0 $(PY) manage.py ensure_plan
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --no-input -v0
+	@DJANGO_DEBUG=0 $(PY) manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=0 GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c celac_ppt/gunicorn.conf.py celac_ppt.wsgi
 
 clean:

@@ -56,7 +56,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "celac_ppt",
+    "outbox",
     "areas",
     "commitments",
     "accounts",
@@ -307,15 +309,42 @@ if not DEBUG:
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Curators import (they hold "change" on the plan's models) and export ("view"). Between
-# preview and confirmation the upload waits in the cache (Redis with REDIS_URL), which
-# every app server shares, never in a local temporary folder.
+# Curators import (they hold "change" on the plan's models) and export ("view"). An upload
+# is kept in the database as an import job (exchange.models.ImportJob), which every app
+# server and the task worker read, never in a local temporary folder.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "exchange.imports.ImportCacheStorage"
 # Imports (admin and import_plan): largest file accepted, most rows in one sheet.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+# What a file may hold, checked before it is read in full, so that reading any file takes
+# time in proportion to its size: columns of one table (the widest has about ten), cells in
+# one file, characters in one cell, the distinct texts of an XLSX file and their size once
+# unpacked, and how deeply a JSON file nests (an object of lists of rows is 3 deep; one more
+# level lets the message name the row that is not flat).
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 100_000)
+IMPORT_MAX_SHARED_STRINGS = envint("IMPORT_MAX_SHARED_STRINGS", 500_000)
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_JSON_DEPTH = envint("IMPORT_MAX_JSON_DEPTH", 4)
+
+# Background tasks (Django's tasks framework): imports and e-mails are queued in the database
+# (django-tasks-db, so nothing else needs to run) and run by `manage.py run_worker`, which
+# stops a task after TASK_TIME_LIMIT seconds and keeps its process under
+# TASK_MEMORY_LIMIT_MB of address space. TASKS_BACKEND may name another backend, such as
+# django.tasks.backends.immediate.ImmediateBackend to run each task inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    }
+}
+TASK_TIME_LIMIT = envint("TASK_TIME_LIMIT", 60)
+TASK_MEMORY_LIMIT_MB = envint("TASK_MEMORY_LIMIT_MB", 1024)
+# A notification that the mail server refuses is tried again after 30 s, 2, 8 and 32 min.
+EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 5)
+EMAIL_RETRY_SECONDS = envint("EMAIL_RETRY_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

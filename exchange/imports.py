@@ -29,12 +29,14 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from import_export import forms as ie_forms
 from import_export import resources, widgets
@@ -42,7 +44,6 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import Diff
 from import_export.results import Error
-from import_export.tmp_storages import CacheStorage
 
 from .opendata import FORMULA_TRIGGERS
 
@@ -64,6 +65,14 @@ def max_bytes():
 
 def max_rows():
     return settings.IMPORT_MAX_ROWS
+
+
+def max_columns():
+    return settings.IMPORT_MAX_COLUMNS
+
+
+def max_cells():
+    return settings.IMPORT_MAX_CELLS
 
 
 class ImportFileError(Exception):
@@ -218,9 +227,12 @@ def _collect_rows(table, numbered_rows):
     or oversized sheets as soon as they show, before the rest is read."""
     limit = max_rows()
     width = len(table.headers)
+    row_limit = min(limit, max_cells() // max(width, 1))
     blank_run = 0
     for line, values in numbered_rows:
         values = list(values)
+        if len(values) > max_columns() and not _is_blank(values[max_columns() :]):
+            raise _too_many_columns(table.title, len(values))
         if _is_blank(values):
             blank_run += 1
             if blank_run > MAX_BLANK_ROWS:
@@ -239,6 +251,8 @@ def _collect_rows(table, numbered_rows):
                 _("Sheet “%(sheet)s” has more than %(limit)s rows; split it into smaller files.")
                 % {"sheet": table.title, "limit": limit}
             )
+        if len(table.rows) >= row_limit:
+            raise _too_many_cells(table.title)
         if len(values) > width and not _is_blank(values[width:]):
             raise ImportFileError(
                 _("Row %(line)s of sheet “%(sheet)s” has values in columns with no heading.")
@@ -249,9 +263,28 @@ def _collect_rows(table, numbered_rows):
     return table
 
 
+def _too_many_columns(title, count):
+    return ImportFileError(
+        _(
+            "Sheet “%(sheet)s” has %(count)s columns; a table of the plan has at most "
+            "%(limit)s. Delete the extra columns and import again."
+        )
+        % {"sheet": title, "count": count, "limit": max_columns()}
+    )
+
+
+def _too_many_cells(title):
+    return ImportFileError(
+        _("Sheet “%(sheet)s” has more than %(limit)s cells; split it into smaller files.")
+        % {"sheet": title, "limit": max_cells()}
+    )
+
+
 def _check_headers(table):
     if not table.headers:
         raise ImportFileError(_("Sheet “%(sheet)s” has no heading row.") % {"sheet": table.title})
+    if len(table.headers) > max_columns():
+        raise _too_many_columns(table.title, len(table.headers))
     seen = set()
     for number, name in enumerate(table.headers, start=1):
         if not name:
@@ -267,11 +300,77 @@ def _check_headers(table):
         seen.add(name)
 
 
+# An element's start tag, with or without a namespace prefix: <si>, <x:si r="…">, <c/>.
+SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c[\s/>]")
+SCAN_CHUNK = 1024 * 1024
+# Longer than any tag the patterns above match, so none is split between two chunks.
+SCAN_OVERLAP = 64
+
+
+def _count_tags(archive, member, pattern, limit):
+    """How many ``pattern`` tags ``member`` holds, read in chunks; stops as soon as there
+    are more than ``limit``, so a huge member costs no more than the limit."""
+    count = 0
+    tail = b""
+    with archive.open(member) as source:
+        while chunk := source.read(SCAN_CHUNK):
+            data = tail + chunk
+            cut = max(len(data) - SCAN_OVERLAP, 0)
+            # Tags that start in the overlap are counted with the next chunk.
+            count += len(pattern.findall(data)) - len(pattern.findall(data, cut))
+            tail = data[cut:]
+            if count > limit:
+                return count
+    return count + len(pattern.findall(tail))
+
+
+def _check_xlsx_size(archive):
+    """Refuse a workbook that holds more texts or cells than any table of the plan could,
+    before openpyxl reads it: it keeps every shared text in memory at once. Every XML part
+    is scanned, since the workbook may keep its texts under any name."""
+    strings = strings_bytes = cells = 0
+    string_limit = settings.IMPORT_MAX_SHARED_STRINGS
+    bytes_limit = settings.IMPORT_MAX_SHARED_STRINGS_BYTES
+    for member in archive.infolist():
+        if not member.filename.lower().endswith(".xml"):
+            continue
+        found = _count_tags(archive, member, SHARED_STRING_TAG, string_limit - strings)
+        strings += found
+        strings_bytes += member.file_size if found else 0
+        if strings > string_limit:
+            raise ImportFileError(
+                _(
+                    "This XLSX file holds more than %(limit)s different texts; it was not "
+                    "read. Split it into smaller files."
+                )
+                % {"limit": string_limit}
+            )
+        if strings_bytes > bytes_limit:
+            raise ImportFileError(
+                _(
+                    "The texts of this XLSX file take %(size)s; files whose texts take up to "
+                    "%(limit)s can be imported. Split it into smaller files."
+                )
+                % {"size": filesizeformat(strings_bytes), "limit": filesizeformat(bytes_limit)}
+            )
+        cells += _count_tags(archive, member, CELL_TAG, max_cells() - cells)
+        if cells > max_cells():
+            raise ImportFileError(
+                _(
+                    "This XLSX file has more than %(limit)s cells; it was not read. "
+                    "Split it into smaller files."
+                )
+                % {"limit": max_cells()}
+            )
+
+
 def read_xlsx(data):
     import openpyxl
 
     archive = _check_zip(data, "XLSX")
     _refuse_xml_entities(archive)
+    _check_xlsx_size(archive)
     if not openpyxl.DEFUSEDXML:
         raise ImportFileError(_("XLSX files cannot be imported on this server (no defusedxml)."))
     try:
@@ -344,6 +443,8 @@ def _decode_text(data, kind):
 
 
 def _read_csv_text(text, title):
+    # The csv module's limit is one for the whole process; every reader here wants this one.
+    csv.field_size_limit(settings.IMPORT_MAX_CELL_CHARS)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -360,6 +461,14 @@ def _read_csv_text(text, title):
         _check_headers(table)
         return _collect_rows(table, numbered())
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportFileError(
+                _(
+                    "Line %(line)s holds a cell of more than %(limit)s characters; "
+                    "no column of the plan holds that much."
+                )
+                % {"line": reader.line_num, "limit": settings.IMPORT_MAX_CELL_CHARS}
+            ) from None
         raise ImportFileError(
             _("Line %(line)s cannot be read as CSV: %(error)s")
             % {"line": reader.line_num, "error": error}
@@ -370,14 +479,67 @@ def read_csv(data, title="csv"):
     return [_read_csv_text(_decode_text(data, "CSV"), title)]
 
 
+class _JSONObject(dict):
+    """An object of the document, with how deeply it nests (a flat object is 1 deep)."""
+
+    depth = 1
+
+
+def _depth(value):
+    """How deeply ``value`` nests: 0 for a plain value, 1 for a flat list or object. Objects
+    carry their depth; lists are walked once, without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, above = stack.pop()
+        if isinstance(item, _JSONObject):
+            deepest = max(deepest, above + item.depth)
+        elif isinstance(item, list):
+            deepest = max(deepest, above + 1)
+            stack.extend((child, above + 1) for child in item)
+    return deepest
+
+
+def _json_too_deep():
+    return ImportFileError(
+        _(
+            "This JSON file nests more than %(limit)s levels deep; a plan file is a list of "
+            "rows, or an object with one list of rows per table."
+        )
+        % {"limit": settings.IMPORT_MAX_JSON_DEPTH}
+    )
+
+
+def _json_object(pairs):
+    # Called as each object closes, so a file is refused at its first object that is too
+    # wide or too deep, before the rest is parsed.
+    if len(pairs) > max_columns():
+        raise ImportFileError(
+            _(
+                "An object of this JSON file has %(count)s keys; a row of the plan has at most "
+                "%(limit)s columns."
+            )
+            % {"count": len(pairs), "limit": max_columns()}
+        )
+    obj = _JSONObject(pairs)
+    obj.depth = 1 + max((_depth(value) for _key, value in pairs), default=0)
+    if obj.depth > settings.IMPORT_MAX_JSON_DEPTH:
+        raise _json_too_deep()
+    return obj
+
+
 def read_json(data):
     text = _decode_text(data, "JSON")
     try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as error:
+        document = json.loads(text, object_pairs_hook=_json_object)
+    except RecursionError:
+        raise _json_too_deep() from None
+    except ValueError as error:
         raise ImportFileError(
             _("This file is not valid JSON: %(error)s") % {"error": error}
         ) from None
+    if _depth(document) > settings.IMPORT_MAX_JSON_DEPTH:
+        raise _json_too_deep()
     if isinstance(document, list):
         return [_json_table("json", document)]
     if isinstance(document, dict) and all(isinstance(v, list) for v in document.values()):
@@ -388,7 +550,7 @@ def read_json(data):
 
 
 def _json_table(title, items):
-    headers = []
+    headers = {}
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not all(
             value is None or isinstance(value, str | int | float | bool) for value in item.values()
@@ -398,12 +560,13 @@ def _json_table(title, items):
                 % {"line": number, "sheet": title}
             )
         for key in item:
-            if key not in headers:
-                headers.append(str(key))
-    table = Table(title=title, headers=headers)
+            headers.setdefault(key, None)
+            if len(headers) > max_columns():
+                raise _too_many_columns(title, len(headers))
+    table = Table(title=title, headers=[str(key) for key in headers])
     if items:
         _check_headers(table)
-    rows = ([item.get(header) for header in headers] for item in items)
+    rows = ([item.get(header) for header in table.headers] for item in items)
     return _collect_rows(table, enumerate(rows, start=1))
 
 
@@ -651,8 +814,10 @@ class PlanResource(resources.ModelResource):
             kwargs.update({"coerce_to_string": True, "allow_blank": True})
         return kwargs
 
-    def __init__(self, preview=True, **kwargs):
+    def __init__(self, preview=True, progress=None, **kwargs):
         super().__init__(**kwargs)
+        #: called with the number of each row once it is processed (background imports)
+        self.progress = progress
         if not preview:
             # Commands show counts, not an HTML preview: skip rendering a diff per row.
             self._meta = copy.copy(self._meta)
@@ -729,6 +894,12 @@ class PlanResource(resources.ModelResource):
         self._now = timezone.now()
         result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
         result.problems = self.describe_problems(result, lines)
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress(kwargs.get("row_number") or 0)
         return result
 
     def find_duplicates(self, dataset, lines):
@@ -822,6 +993,14 @@ class PlanResource(resources.ModelResource):
                     )
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         return problems
+
+
+def resource_for_model(label):
+    """The resource of the model ``label`` (``app_label.model_name``), or None."""
+    for resource in plan_resources().values():
+        if resource._meta.model._meta.label_lower == label:
+            return resource
+    return None
 
 
 def plan_resources():
@@ -1022,14 +1201,6 @@ class SafeJSON(_CheckedFormat, base_formats.JSON):
         return json.dumps(dataset.dict, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
-class ImportCacheStorage(CacheStorage):
-    """Keeps the uploaded file between preview and confirmation in the cache (Redis in
-    production), so that both steps work whichever app server answers them."""
-
-    CACHE_LIFETIME = 60 * 60
-    CACHE_PREFIX = "plan-import-"
-
-
 class CuratorImportForm(ie_forms.ImportForm):
     """The admin's upload form: the size and extension are checked before anything is read."""
 
@@ -1068,7 +1239,6 @@ class CuratorImportExportMixin:
     import_form_class = CuratorImportForm
     import_template_name = "admin/plan_import.html"
     export_template_name = "admin/plan_export.html"
-    tmp_storage_class = ImportCacheStorage
     skip_admin_log = False
 
     def get_import_data_kwargs(self, **kwargs):
@@ -1086,50 +1256,101 @@ class CuratorImportExportMixin:
                 _("This file cannot be read in the format chosen; check the format."),
             )
 
-    def process_import(self, request, **kwargs):
-        if request.method != "POST":
-            return HttpResponseRedirect(self._import_url())
+    def get_urls(self):
+        info = self.get_model_info()
+        return [
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """The upload: a valid file is stored as a job, its check is queued for the worker,
+        and the curator is sent to the job's status page at once."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                return self._queue_check(request, form)
+        from .models import ImportJob
+
+        response = super().import_action(request, **kwargs)
+        if getattr(response, "context_data", None) is not None:
+            response.context_data["recent_jobs"] = ImportJob.objects.visible_to(
+                request.user
+            ).filter(table=self.model._meta.label_lower)[:10]
+        return response
+
+    def _queue_check(self, request, form):
+        from . import tasks
+        from .models import ImportJob
+
+        upload = form.cleaned_data["import_file"]
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+        job = ImportJob.objects.create(
+            user=request.user,
+            file_name=PurePath(upload.name).name[:255],
+            file_format=file_format.extension,
+            table=self.model._meta.label_lower,
+            language=get_language() or settings.LANGUAGE_CODE,
+            data=b"".join(upload.chunks()),
+        )
+        tasks.check_import.enqueue(job.pk)
+        return HttpResponseRedirect(self._job_url(job))
+
+    def import_job_view(self, request, job_id):
+        """The job's status page; a POST confirms a checked file and queues its import."""
+        from . import tasks
+        from .models import ImportJob
+
         if not self.has_import_permission(request):
             raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        if not confirm_form.is_valid():
-            messages.error(request, _("The confirmation was incomplete; upload the file again."))
-            return HttpResponseRedirect(self._import_url())
-        formats = self.get_import_formats()
-        try:
-            input_format = formats[int(confirm_form.cleaned_data["format"])]()
-        except (ValueError, IndexError):
-            messages.error(request, _("The confirmation was incomplete; upload the file again."))
-            return HttpResponseRedirect(self._import_url())
-        storage = self.get_tmp_storage_class()(
-            name=confirm_form.cleaned_data["import_file_name"], read_mode="rb"
+        job = get_object_or_404(
+            ImportJob.objects.visible_to(request.user),
+            pk=job_id,
+            table=self.model._meta.label_lower,
         )
-        try:
-            dataset = input_format.create_dataset(storage.read())
-        except ImportFileError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(self._import_url())
-        result = self.process_dataset(dataset, confirm_form, request, **kwargs)
-        if result.has_errors() or result.has_validation_errors():
-            # Someone changed the data between preview and confirmation: nothing written.
-            context = self.admin_site.each_context(request)
-            context.update(
-                {
-                    "title": _("Import"),
-                    "opts": self.model._meta,
-                    "result": result,
-                    "form": self.create_import_form(request),
-                    "import_error_display": self.import_error_display,
-                }
-            )
-            return TemplateResponse(request, [self.import_template_name], context)
-        storage.remove()
-        return self.process_result(result, request)
+        job.give_up_if_stalled(
+            _("The worker stopped while handling this file; nothing was imported. Upload it again.")
+        )
+        if request.method == "POST":
+            if job.confirm():
+                tasks.run_import.enqueue(job.pk)
+            else:
+                messages.error(request, _("This file is not waiting for confirmation."))
+            return HttpResponseRedirect(self._job_url(job))
+        context = self.admin_site.each_context(request)
+        context.update(
+            {
+                "title": _("Import"),
+                "opts": self.model._meta,
+                "job": job,
+                "result": job.result,
+                "refresh_seconds": 2 if job.is_running else None,
+                "import_url": self._import_url(),
+            }
+        )
+        return TemplateResponse(request, ["admin/plan_import_job.html"], context)
+
+    def process_import(self, request, **kwargs):
+        # The confirmation is posted to the job's status page; this address is kept so
+        # that an old bookmark lands on the upload form.
+        return HttpResponseRedirect(self._import_url())
 
     def _import_url(self):
         opts = self.model._meta
         return reverse(
             f"admin:{opts.app_label}_{opts.model_name}_import", current_app=self.admin_site.name
+        )
+
+    def _job_url(self, job):
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_import_job",
+            args=[job.pk],
+            current_app=self.admin_site.name,
         )
 
     def create_import_form(self, request):

@@ -6,6 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.tasks import task_backends
+from django.utils.connection import Local
 
 from accounts.models import CURATORS_GROUP, OFFICIALS_GROUP, OfficialProfile
 from commitments.models import MemberState
@@ -26,6 +30,31 @@ def _empty_cache():
 
     cache.clear()
     current.forget()
+
+
+@receiver(setting_changed)
+def _forget_task_backends(setting, **kwargs):
+    # Django keeps each task backend once made; a test that changes TASKS gets new ones.
+    if setting == "TASKS":
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
+
+
+def use_tasks(settings, backend):
+    settings.TASKS = {"default": {"BACKEND": backend, "QUEUES": ["default", "email"]}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run as soon as they are queued, inside the request or the test that queues
+    them; the tests of the worker itself use ``db_tasks``."""
+    use_tasks(settings, "django.tasks.backends.immediate.ImmediateBackend")
+
+
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks queued in the database, as in production, for ``run_worker`` to run."""
+    use_tasks(settings, "django_tasks_db.DatabaseBackend")
 
 
 @pytest.fixture

@@ -1,17 +1,23 @@
 """In a real Chromium, as a new curator would: export the commitments to XLSX, edit two and
-add one in the spreadsheet, import, check the preview, confirm, and find exactly those
-changes; then a file with one bad row shows the error and changes nothing."""
+add one in the spreadsheet, upload it, follow the status page while the task worker checks
+it, read the preview, confirm, and find exactly those changes once the worker has imported
+them; then a file with one bad row shows the error and changes nothing."""
+
+import re
+import threading
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, use_tasks
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection, connections
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from accounts.models import CURATORS_GROUP
+from celac_ppt.worker import LimitedWorker
 from commitments.models import Commitment
-from tests.import_helpers import row_counts
+from tests.import_helpers import row_counts, without_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +33,40 @@ def curator(live_plan):
     )
     user.groups.add(Group.objects.get(name=CURATORS_GROUP))
     return user
+
+
+@pytest.fixture
+def task_worker(settings, live_plan):
+    """The task worker, polling the database as in production, in a thread of the test (no
+    time limit: its alarm needs the main thread). SQLite's in-memory test database locks
+    whole tables between threads, so there the tasks run inside the live server's requests."""
+    if connection.vendor == "sqlite":
+        yield None
+        return
+    use_tasks(settings, "django_tasks_db.DatabaseBackend")
+    worker = LimitedWorker(
+        time_limit=0,
+        queue_names=["*"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # the thread's own, so the test database can go
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=10)
 
 
 def commitments():
@@ -47,14 +87,22 @@ def commitments():
 
 
 def import_file(page, base, path):
+    """Upload ``path``: the answer is the job's status page, at once."""
     page.goto(f"{base}/admin/commitments/commitment/import/")
     page.get_by_label("File to import").set_input_files(path)
     page.get_by_label("Format").select_option(label="xlsx")
     page.get_by_role("button", name="Submit").click()
     page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/admin/commitments/commitment/import/\d+/$"))
 
 
-def test_curator_exports_edits_and_imports_commitments(browser, live_plan, curator, tmp_path):
+# The status page reloads itself every 2 s until the worker is done.
+WORKER_WAIT = 30_000
+
+
+def test_curator_exports_edits_and_imports_commitments(
+    browser, live_plan, curator, task_worker, tmp_path
+):
     base = live_plan.url
     context = browser.new_context(locale="en-US", accept_downloads=True)
     page = context.new_page()
@@ -99,14 +147,16 @@ def test_curator_exports_edits_and_imports_commitments(browser, live_plan, curat
 
     before = commitments()
     import_file(page, base, edited)
-    expect(page.get_by_text("Confirming will add 1 rows and change 2; 32 rows are unchanged."))
+    expect(
+        page.get_by_text("Confirming will add 1 rows and change 2; 32 rows are unchanged.")
+    ).to_be_visible(timeout=WORKER_WAIT)
     expect(page.locator("tr.new")).to_have_count(1)
     expect(page.locator("tr.update")).to_have_count(2)
     assert commitments() == before  # the preview wrote nothing
 
     page.get_by_role("button", name="Confirm import").click()
     page.wait_for_load_state()
-    expect(page.get_by_text("Import finished: 1 new, 2 updated")).to_be_visible()
+    expect(page.get_by_text("Import finished: 1 new, 2 updated")).to_be_visible(timeout=WORKER_WAIT)
 
     after = commitments()
     added = after.pop("14.9")
@@ -125,14 +175,16 @@ def test_curator_exports_edits_and_imports_commitments(browser, live_plan, curat
     sheet.append(["99.1", 99, None, 1, "Un área que no existe.", None, None])
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
-    counts = row_counts()
+    counts = without_jobs(row_counts())
     import_file(page, base, bad)
-    expect(page.get_by_text("Nothing was imported")).to_be_visible()
+    expect(page.get_by_role("heading", name="Nothing was imported")).to_be_visible(
+        timeout=WORKER_WAIT
+    )
     problem = page.locator("tr.import-problem")
     expect(problem).to_have_count(1)
     expect(problem).to_contain_text("area")
     expect(problem).to_contain_text("There is no work area with number “99”.")
     expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
-    assert row_counts() == counts
+    assert without_jobs(row_counts()) == counts
     assert csp_violations == [], csp_violations
     context.close()

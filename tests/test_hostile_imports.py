@@ -2,6 +2,8 @@
 gains or loses a single row."""
 
 import io
+import json
+import time
 import zipfile
 
 import openpyxl
@@ -11,7 +13,14 @@ from django.utils import translation
 
 from exchange import imports
 from exchange.imports import export_tables, import_file
-from tests.import_helpers import REPORT_HEADERS, csv_file, report_rows, row_counts
+from exchange.models import ImportJob
+from tests.import_helpers import (
+    REPORT_HEADERS,
+    csv_file,
+    report_rows,
+    row_counts,
+    without_jobs,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +210,114 @@ def test_a_json_row_that_is_not_flat(plan):
 
 
 def test_deeply_nested_json(plan):
-    refused("plan.json", b"[" * 100_000 + b"]" * 100_000, "not valid JSON")
+    refused("plan.json", b"[" * 100_000 + b"]" * 100_000, "nests more than 4 levels deep")
+
+
+def test_a_json_object_nested_in_a_row(plan):
+    refused("plan.json", b'{"axes": [{"number": 1, "name": {"x": {"y": 1}}}]}', "more than 4")
+
+
+# --- Files built to hold a worker: refused before they are read in full -----------------
+
+CPU_SECONDS = 5
+
+
+def refused_quickly(name, data, *expected):
+    started = time.process_time()
+    messages = refused(name, data, *expected)
+    spent = time.process_time() - started
+    assert spent < CPU_SECONDS, f"{name} took {spent:.1f} s of CPU to refuse"
+    return messages
+
+
+def wide_json_row(keys=100_000):
+    """One row of ``keys`` keys: header handling that is quadratic takes minutes on it."""
+    return json.dumps({"axes": [{f"column {i}": i for i in range(keys)}]}).encode()
+
+
+def shared_strings_bomb(strings=1_000_000):
+    """A small, valid workbook whose shared-strings table holds ``strings`` short texts:
+    a few MB that pass the zip checks, hundreds of MB once openpyxl has loaded them."""
+    book = openpyxl.Workbook()
+    book.active.title = "axes"
+    book.active.append(["number", "name"])
+    book.active.append([1, "Eje"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = b"".join(b"<si><t>t%d</t></si>" % i for i in range(strings))
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="%d" uniqueCount="%d">%s</sst>' % (strings, strings, table)
+    )
+    return add_shared_strings(buffer.getvalue(), sst)
+
+
+def add_shared_strings(xlsx, sst):
+    """``xlsx`` with ``sst`` as its shared-strings part, declared where Excel declares it."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    b"</Types>",
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://'
+                    b'schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+                    b"</Relationships>",
+                )
+            target.writestr(info.filename, data)
+        target.writestr("xl/sharedStrings.xml", sst)
+    return buffer.getvalue()
+
+
+def test_a_json_row_with_100000_keys_is_refused_within_seconds(plan):
+    refused_quickly(
+        "plan.json", wide_json_row(), "has 100000 keys; a row of the plan has at most 50 columns"
+    )
+
+
+def test_a_shared_strings_bomb_is_refused_within_seconds(plan):
+    data = shared_strings_bomb()
+    assert len(data) < imports.max_bytes()
+    # It passes the zip checks: refusing it is the shared-strings limit's work.
+    imports._check_zip(data, "XLSX")
+    refused_quickly("plan.xlsx", data, "holds more than 500000 different texts")
+
+
+def test_a_sheet_wider_than_any_table(plan):
+    data = csv_file([f"column {i}" for i in range(60)], [list(range(60))])
+    refused_quickly("axes.csv", data, "has 60 columns; a table of the plan has at most 50")
+
+
+def test_a_row_wider_than_any_table(plan):
+    data = b"number,name\n1,Eje" + b"," * 100_000 + b"x\n"
+    refused_quickly("axes.csv", data, "a table of the plan has at most 50")
+
+
+def test_a_csv_cell_longer_than_any_column(plan):
+    data = b"number,name\n1," + b"x" * 200_000 + b"\n"
+    refused_quickly("axes.csv", data, "a cell of more than 100000 characters")
+
+
+def test_a_workbook_with_more_cells_than_allowed(plan, settings):
+    settings.IMPORT_MAX_CELLS = 100
+    book = openpyxl.Workbook()
+    book.active.title = "axes"
+    book.active.append(["number", "name"])
+    for number in range(60):
+        book.active.append([number, f"Eje {number}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused_quickly("plan.xlsx", buffer.getvalue(), "has more than 100 cells")
 
 
 def test_unknown_columns_are_refused_not_ignored(plan):
@@ -213,34 +329,51 @@ def test_unknown_columns_are_refused_not_ignored(plan):
 
 
 def _admin_upload(client, data, name, fmt="1"):
+    """Upload through the admin and follow to the job's status page: the check runs as a
+    task, at once in tests."""
     upload = io.BytesIO(data)
     upload.name = name
     return client.post(
         reverse("admin:commitments_progressreport_import"),
         {"resource": "0", "format": fmt, "import_file": upload},
         headers={"accept-language": "en"},
+        follow=True,
     )
+
+
+def test_the_admin_refuses_a_file_of_the_wrong_format_before_queueing_it(client_of, curator):
+    client = client_of(curator)
+    counts = row_counts()
+    response = _admin_upload(client, b"MZ", "r.exe", "1")
+    assert response.status_code == 200
+    assert "the format chosen is CSV" in str(response.context["form"].errors["import_file"])
+    assert row_counts() == counts
 
 
 @pytest.mark.parametrize(
     ("name", "data", "fmt", "message"),
     [
-        ("r.exe", b"MZ", "1", "the format chosen is CSV"),
         ("r.csv", "Méxíco".encode("latin-1"), "1", "is not valid UTF-8"),
         ("r.xlsx", b"PK\x03\x04garbage", "0", "This XLSX file is damaged"),
         ("r.xlsx", b"a,b\n1,2\n", "0", "not a real XLSX file"),
+        ("r.json", wide_json_row(), "2", "has 100000 keys"),
+        ("r.xlsx", shared_strings_bomb(), "0", "more than 500000 different texts"),
     ],
 )
-def test_the_admin_refuses_hostile_files_before_any_preview(
+def test_the_admin_check_refuses_hostile_files_with_no_preview(
     client_of, curator, name, data, fmt, message
 ):
     client = client_of(curator)
-    counts = row_counts()
+    counts = without_jobs(row_counts())
     response = _admin_upload(client, data, name, fmt)
     assert response.status_code == 200
-    assert "confirm_form" not in response.context
-    assert message in str(response.context["form"].errors["import_file"])
-    assert row_counts() == counts
+    page = response.content.decode()
+    assert message in page
+    assert "Nothing was imported" in page
+    assert "Confirm import" not in page
+    job = ImportJob.objects.get()
+    assert (job.state, bytes(job.data)) == (ImportJob.State.FAILED, b"")
+    assert without_jobs(row_counts()) == counts
 
 
 def test_the_admin_refuses_a_file_over_the_size_limit_unread(client_of, curator, settings):
@@ -256,8 +389,9 @@ def test_the_admin_preview_of_a_bad_row_writes_nothing(client_of, curator):
     rows = report_rows(30)
     rows[20][4] = 150
     client = client_of(curator)
-    counts = row_counts()
+    counts = without_jobs(row_counts())
     response = _admin_upload(client, reports_csv(rows), "r.csv")
-    assert "confirm_form" not in response.context
-    assert "A percentage runs from 0 to 100." in response.content.decode()
-    assert row_counts() == counts
+    page = response.content.decode()
+    assert "Confirm import" not in page
+    assert "A percentage runs from 0 to 100." in page
+    assert without_jobs(row_counts()) == counts

@@ -6,7 +6,6 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -15,7 +14,6 @@ from openpyxl import load_workbook
 
 from commitments.models import Commitment, CurrentProgress, ProgressReport, ReviewState, Status
 from exchange.imports import (
-    ImportCacheStorage,
     SafeCSV,
     SafeJSON,
     SafeXLSX,
@@ -23,18 +21,23 @@ from exchange.imports import (
     import_file,
     plan_resources,
 )
+from exchange.models import ImportJob
 from tests.import_helpers import (
+    JOB_TABLES,
     REPORT_HEADERS,
     csv_file,
     published_reports,
     report_rows,
     row_counts,
     snapshot,
+    without_jobs,
 )
 
 pytestmark = pytest.mark.django_db
 
 EN = {"accept-language": "en"}
+
+
 PLAN_FILES = [("xlsx", "xlsx"), ("csv", "zip"), ("json", "json")]
 ADMIN_FORMATS = {"xlsx": "0", "csv": "1", "json": "2"}
 
@@ -219,12 +222,21 @@ def _commitments_csv(edit=None, extra=()):
 
 
 def _upload(client, model, data, name, fmt):
+    """Upload ``data`` to the admin of ``model`` and follow to the job's status page (the
+    check runs at once in tests)."""
     url = reverse(f"admin:{model}_import")
     upload = io.BytesIO(data)
     upload.name = name
     return client.post(
-        url, {"resource": "0", "format": ADMIN_FORMATS[fmt], "import_file": upload}, headers=EN
+        url,
+        {"resource": "0", "format": ADMIN_FORMATS[fmt], "import_file": upload},
+        headers=EN,
+        follow=True,
     )
+
+
+def _confirm(client, status_page):
+    return client.post(status_page.request["PATH_INFO"], headers=EN, follow=True)
 
 
 def test_curator_previews_then_confirms_an_import_in_the_admin(client_of, curator):
@@ -242,20 +254,19 @@ def test_curator_previews_then_confirms_an_import_in_the_admin(client_of, curato
     page = preview.content.decode()
     assert "Confirming will add 0 rows and change 1; 33 rows are unchanged." in page
     assert page.count('<tr class="update">') == 1
-    assert snapshot() == before  # the preview writes nothing
-    confirm = preview.context["confirm_form"].initial
-    stored = ImportCacheStorage(name=confirm["import_file_name"])
-    assert stored.read() is not None  # kept in the cache, shared by every app server
-    done = client.post(
-        reverse("admin:commitments_commitment_process_import"),
-        {**confirm, "resource": "0"},
-        headers=EN,
-        follow=True,
-    )
+    job = ImportJob.objects.get()
+    assert (job.user, job.state, job.file_name) == (curator, ImportJob.State.CHECKED, "c.csv")
+    assert bytes(job.data)  # kept in the database, shared by every app server and the worker
+    # The preview writes nothing but its job.
+    assert {k: v for k, v in snapshot().items() if k not in JOB_TABLES} == {
+        k: v for k, v in before.items() if k not in JOB_TABLES
+    }
+    done = _confirm(client, preview)
     assert done.status_code == 200
-    assert "Import finished: 0 new, 1 updated" in done.content.decode()
+    assert "Import finished: 0 new, 1 updated, 33 unchanged." in done.content.decode()
     assert Commitment.objects.get(reference="1.1").text == "Nuevo texto."
-    assert stored.read() is None
+    job.refresh_from_db()
+    assert (job.state, bytes(job.data)) == (ImportJob.State.DONE, b"")
 
 
 def test_the_preview_lists_every_problem_and_offers_no_confirmation(client_of, curator):
@@ -269,30 +280,28 @@ def test_the_preview_lists_every_problem_and_offers_no_confirmation(client_of, c
         client, "commitments_commitment", _commitments_csv(extra=bad), "c.csv", "csv"
     )
     assert response.status_code == 200
-    assert "confirm_form" not in response.context
-    problems = [(p.line, p.column, p.message) for p in response.context["result"].problems]
+    assert "Confirm import" not in response.content.decode()
+    problems = [(p["line"], p["column"], p["message"]) for p in response.context["job"].problems]
     assert (36, "area", "There is no work area with number “99”.") in problems
     assert (37, "order", "“x” is not a whole number.") in problems
     assert any(line == 37 and column == "reference" for line, column, _m in problems)
     assert "Nothing was imported" in response.content.decode()
-    assert row_counts() == counts
+    assert without_jobs(row_counts()) == without_jobs(counts)
 
 
-def test_an_expired_upload_is_reported_not_crashed(client_of, curator):
+def test_a_file_confirmed_twice_is_imported_once(client_of, curator):
     client = client_of(curator)
-    preview = _upload(client, "commitments_commitment", _commitments_csv(), "c.csv", "csv")
-    confirm = preview.context["confirm_form"].initial
-    cache.clear()
-    counts = row_counts()
-    response = client.post(
-        reverse("admin:commitments_commitment_process_import"),
-        {**confirm, "resource": "0"},
-        headers=EN,
-        follow=True,
+    preview = _upload(
+        client,
+        "commitments_progressreport",
+        csv_file(REPORT_HEADERS, report_rows(3)),
+        "r.csv",
+        "csv",
     )
-    assert response.status_code == 200
-    assert "no longer available; upload it again" in response.content.decode()
-    assert row_counts() == counts
+    _confirm(client, preview)
+    again = _confirm(client, preview)
+    assert "This file is not waiting for confirmation." in again.content.decode()
+    assert ProgressReport.objects.count() == 3
 
 
 def test_only_curators_may_import_or_export(client_of, plan):
@@ -302,6 +311,7 @@ def test_only_curators_may_import_or_export(client_of, plan):
         assert client.get(reverse(f"admin:{name}")).status_code == 403
     response = _upload(client, "commitments_commitment", _commitments_csv(), "c.csv", "csv")
     assert response.status_code == 403
+    assert not ImportJob.objects.exists()
 
 
 def test_curator_exports_commitments_as_xlsx_from_the_admin(client_of, curator):
@@ -345,12 +355,8 @@ def test_curator_imports_progress_reports_in_the_admin(client_of, curator):
     )
     assert "Confirming will add 5 rows and change 0" in preview.content.decode()
     assert ProgressReport.objects.count() == 0
-    done = client.post(
-        reverse("admin:commitments_progressreport_process_import"),
-        {**preview.context["confirm_form"].initial, "resource": "0"},
-        headers=EN,
-    )
-    assert done.status_code == 302
+    done = _confirm(client, preview)
+    assert done.status_code == 200
     reports = ProgressReport.objects.all()
     assert len(reports) == 5
     assert {(r.review_state, r.reviewed_by_id) for r in reports} == {

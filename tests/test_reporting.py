@@ -325,8 +325,12 @@ def test_only_leaf_commitments_are_listed_in_the_workspace(client_of, official_m
     assert rows == Commitment.objects.reportable().count() == 32
 
 
-def test_official_resets_a_forgotten_password_by_email(client, official_mx, mailoutbox):
-    client.post(reverse("accounts:password_reset"), {"email": "oficial-mx@example.org"})
+def test_official_resets_a_forgotten_password_by_email(
+    client, official_mx, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The e-mail is a task, queued once the request's work is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "oficial-mx@example.org"})
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/password/reset/" in line)
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]

@@ -1,34 +1,28 @@
 """E-mails of the review workflow: curators hear of submissions, officials of decisions.
 
-Called after the transaction commits, so nobody is told about a change that was rolled
-back. A mail server that fails is logged, never turned into a failed review.
+Each function queues one message for its event (the report's version names it), sent by the
+task worker once the transaction commits: called inside the transaction that made the
+change, the message is recorded with it; called after it (as the review services do), it is
+recorded then. A failing mail server is retried by the worker, never turned into a failed
+review, and a second call for the same event sends nothing more.
 """
-
-import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.translation import gettext
 
-logger = logging.getLogger(__name__)
+from outbox import mail
 
 
 def _absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send(subject, body, recipients):
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return 0
-    message = EmailMessage(subject=subject, body=body, to=recipients)
-    try:
-        return message.send()
-    except OSError:
-        logger.exception("Could not send %r to %s", subject, recipients)
-        return 0
+def _queue(event, report, subject, body, recipients):
+    """Queue the message of ``event`` on ``report``; returns it (None: nobody to tell)."""
+    key = f"report-{event}:{report.pk}:v{report.version}"
+    return mail.queue(key, recipients, subject=subject, body=body)
 
 
 def curator_addresses():
@@ -73,7 +67,7 @@ def report_submitted(report):
             _absolute(reverse("workspace:review_report", args=[report.pk])),
         ]
     )
-    return _send(subject, body, curator_addresses())
+    return _queue("submitted", report, subject, body, curator_addresses())
 
 
 def report_returned(report):
@@ -88,7 +82,7 @@ def report_returned(report):
             _absolute(reverse("workspace:report", args=[report.pk])),
         ]
     )
-    return _send(subject, body, official_addresses(report))
+    return _queue("returned", report, subject, body, official_addresses(report))
 
 
 def report_published(report):
@@ -100,4 +94,4 @@ def report_published(report):
             _absolute(report.get_absolute_url()),
         ]
     )
-    return _send(subject, body, official_addresses(report))
+    return _queue("published", report, subject, body, official_addresses(report))
