@@ -198,3 +198,17 @@ def test_a_superuser_follows_a_curators_import_but_only_the_curator_confirms_it(
     assert client.get(status_url).status_code == 200
     assert client.post(status_url).status_code == 403
     assert ImportJob.objects.get().state == ImportJob.State.CHECKED
+
+
+@pytest.mark.django_db
+def test_following_an_import_never_reads_its_file(client_of, curator, db_tasks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(curator)
+    response = upload(client, csv_file(REPORT_HEADERS, report_rows(3)))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(response["Location"]).status_code == 200
+        assert client.get(reverse(UPLOAD)).status_code == 200
+    job_queries = [q["sql"] for q in captured.captured_queries if "exchange_importjob" in q["sql"]]
+    assert job_queries and not any('"data"' in sql for sql in job_queries)
