@@ -332,7 +332,8 @@ IMPORT_MAX_JSON_DEPTH = envint("IMPORT_MAX_JSON_DEPTH", 4)
 # Background tasks (Django's tasks framework): imports and e-mails are queued in the database
 # (django-tasks-db, so nothing else needs to run) and run by `manage.py run_worker`, which
 # stops a task after TASK_TIME_LIMIT seconds and keeps its process under
-# TASK_MEMORY_LIMIT_MB of address space. TASKS_BACKEND may name another backend, such as
+# TASK_MEMORY_LIMIT_MB of address space, at a lower CPU priority than the app servers.
+# TASKS_BACKEND may name another backend, such as
 # django.tasks.backends.immediate.ImmediateBackend to run each task inside the request.
 TASKS = {
     "default": {
@@ -342,6 +343,8 @@ TASKS = {
 }
 TASK_TIME_LIMIT = envint("TASK_TIME_LIMIT", 60)
 TASK_MEMORY_LIMIT_MB = envint("TASK_MEMORY_LIMIT_MB", 1024)
+# The worker yields the processor to app servers on the same machine (nice 10).
+TASK_WORKER_NICE = envint("TASK_WORKER_NICE", 10)
 # A notification that the mail server refuses is tried again after 30 s, 2, 8 and 32 min.
 EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 5)
 EMAIL_RETRY_SECONDS = envint("EMAIL_RETRY_SECONDS", 30)

@@ -9,7 +9,8 @@ Everything that reads a curator's file lives here, shared by the admin and by th
   every problem is reported by row and column, and one bad row rolls the whole import back;
 - ``import_tables()`` imports several tables in one transaction, ``export_tables()``
   writes the plan as one XLSX, a ZIP of CSVs or one JSON object;
-- ``CuratorImportExportMixin`` gives the admin the same checks and the two-step import.
+- ``CuratorImportExportMixin`` gives the admin the same checks and the two-step import,
+  each step a task of the worker (``exchange.jobs``) followed on a status page.
 """
 
 import copy
@@ -45,6 +46,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import Diff
 from import_export.results import Error
 
+from .models import ImportJob
 from .opendata import FORMULA_TRIGGERS
 
 # Zip archives (XLSX is one) are refused before they are opened when they declare more
@@ -1241,21 +1243,6 @@ class CuratorImportExportMixin:
     export_template_name = "admin/plan_export.html"
     skip_admin_log = False
 
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs.pop("request", None)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            form.add_error("import_file", e.message)
-        else:
-            form.add_error(
-                "import_file",
-                _("This file cannot be read in the format chosen; check the format."),
-            )
-
     def get_urls(self):
         info = self.get_model_info()
         return [
@@ -1274,8 +1261,6 @@ class CuratorImportExportMixin:
             form = self.create_import_form(request)
             if form.is_valid():
                 return self._queue_check(request, form)
-        from .models import ImportJob
-
         response = super().import_action(request, **kwargs)
         if getattr(response, "context_data", None) is not None:
             response.context_data["recent_jobs"] = ImportJob.objects.visible_to(
@@ -1284,8 +1269,7 @@ class CuratorImportExportMixin:
         return response
 
     def _queue_check(self, request, form):
-        from . import tasks
-        from .models import ImportJob
+        from . import tasks  # the tasks run exchange.jobs, which reads files with this module
 
         upload = form.cleaned_data["import_file"]
         file_format = self.get_import_formats()[int(form.cleaned_data["format"])]
@@ -1303,7 +1287,6 @@ class CuratorImportExportMixin:
     def import_job_view(self, request, job_id):
         """The job's status page; a POST confirms a checked file and queues its import."""
         from . import tasks
-        from .models import ImportJob
 
         if not self.has_import_permission(request):
             raise PermissionDenied
@@ -1316,6 +1299,9 @@ class CuratorImportExportMixin:
             _("The worker stopped while handling this file; nothing was imported. Upload it again.")
         )
         if request.method == "POST":
+            # The import is written in its uploader's name: nobody else confirms it.
+            if job.user_id != request.user.pk:
+                raise PermissionDenied
             if job.confirm():
                 tasks.run_import.enqueue(job.pk)
             else:
@@ -1352,9 +1338,3 @@ class CuratorImportExportMixin:
             args=[job.pk],
             current_app=self.admin_site.name,
         )
-
-    def create_import_form(self, request):
-        if request.path.endswith("/process_import/"):
-            form_class = self.get_import_form_class(request)
-            return form_class(self.get_import_formats(), self.get_import_resource_classes(request))
-        return super().create_import_form(request)

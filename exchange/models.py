@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The jobs ``user`` may follow: a curator's own, every job for a superuser. A job
-        holds its uploader's file and is confirmed in their name, so it is theirs alone."""
-        if user.is_superuser:
-            return self
-        return self.filter(user=user)
+        holds its uploader's file and is confirmed in their name, so it is theirs alone.
+        The file itself is left in the database: pages that list or follow jobs never need
+        it, and it weighs up to IMPORT_MAX_BYTES."""
+        jobs = self.defer("data")
+        return jobs if user.is_superuser else jobs.filter(user=user)
 
 
 class ImportJob(models.Model):

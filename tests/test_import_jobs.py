@@ -187,3 +187,28 @@ def test_a_file_nobody_takes_says_the_worker_may_be_stopped(client_of, curator, 
     ImportJob.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
     page = client.get(response["Location"], headers=EN).content.decode()
     assert "No task worker has taken this file for over a minute" in page
+
+
+@pytest.mark.django_db
+def test_a_superuser_follows_a_curators_import_but_only_the_curator_confirms_it(client_of, curator):
+    page = upload(client_of(curator), csv_file(REPORT_HEADERS, report_rows(3)), follow=True)
+    status_url = page.request["PATH_INFO"]
+    admin = get_user_model().objects.create_superuser("raiz", "raiz@example.org", PASSWORD)
+    client = client_of(admin)
+    assert client.get(status_url).status_code == 200
+    assert client.post(status_url).status_code == 403
+    assert ImportJob.objects.get().state == ImportJob.State.CHECKED
+
+
+@pytest.mark.django_db
+def test_following_an_import_never_reads_its_file(client_of, curator, db_tasks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(curator)
+    response = upload(client, csv_file(REPORT_HEADERS, report_rows(3)))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(response["Location"]).status_code == 200
+        assert client.get(reverse(UPLOAD)).status_code == 200
+    job_queries = [q["sql"] for q in captured.captured_queries if "exchange_importjob" in q["sql"]]
+    assert job_queries and not any('"data"' in sql for sql in job_queries)

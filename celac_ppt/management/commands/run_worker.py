@@ -28,6 +28,13 @@ class Command(db_worker.Command):
             help="seconds one task may run (default: TASK_TIME_LIMIT, %(default)s; 0: none)",
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=settings.TASK_WORKER_NICE,
+            help="how much to lower the worker's CPU priority, so that app servers on the "
+            "same machine answer first (default: TASK_WORKER_NICE, %(default)s)",
+        )
+        parser.add_argument(
             "--memory-limit",
             type=int,
             default=settings.TASK_MEMORY_LIMIT_MB,
@@ -35,13 +42,15 @@ class Command(db_worker.Command):
             "%(default)s; 0: none)",
         )
 
-    def handle(self, *, verbosity, time_limit, memory_limit, reload, batch, **options):
+    def handle(self, *, verbosity, time_limit, memory_limit, nice, reload, batch, **options):
         self.configure_logging(verbosity)
         queue_names = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
         if excluded and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
         limit_memory(memory_limit)
+        if nice > 0:
+            os.nice(nice)
         worker = LimitedWorker(
             time_limit=time_limit,
             queue_names=queue_names,
