@@ -80,8 +80,10 @@ def free_port():
 class AppServer:
     """One gunicorn instance; use as a context manager so it always stops."""
 
-    def __init__(self, env, *, workers=None, log=None):
-        """``workers``: None keeps the production configuration's number."""
+    def __init__(self, env, *, workers=None, log=None, app="celac_ppt.wsgi"):
+        """``workers``: None keeps the production configuration's number. ``app``: the WSGI
+        module, the portal's unless the benchmark's ceiling (``bench.ceiling``)."""
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -105,7 +107,7 @@ class AppServer:
                 # not the pages: at a thousand requests a second that is a restart a second.
                 "--max-requests",
                 "0",
-                "celac_ppt.wsgi",
+                self.app,
             ],
             cwd=ROOT,
             env=self.env,
