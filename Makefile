@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/celac_ppt
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist).
+TEST_WORKERS ?= auto
 
 .PHONY: install run test lint check-migrations check-messages messages js-deps test-sqlite test-postgres clean audit security-figures serve-prod
 
@@ -59,13 +61,13 @@ $(AXE): package.json package-lock.json
 	touch $@
 
 test-sqlite: install messages js-deps
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # PostgreSQL must answer: an unreachable server fails this pass, it is never skipped.
 test-postgres: install messages js-deps
 	@$(PY) -c 'import psycopg, sys; psycopg.connect("$(PG_URL)".rsplit("/", 1)[0] + "/postgres", connect_timeout=5).close()' \
 		|| { echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL test pass cannot run." >&2; exit 1; }
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test: install lint check-migrations check-messages messages audit security-figures test-sqlite test-postgres
 
