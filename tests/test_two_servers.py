@@ -1,4 +1,6 @@
-"""Two gunicorn instances on one PostgreSQL database and one Redis behave as one portal.
+"""Two gunicorn instances on one PostgreSQL database behave as one portal, whether they share
+a Redis cache or each keeps its pages in its own memory: what a page shows, and its ETag,
+follow the data versions in the database, which every write replaces in its transaction.
 
 Runs on the PostgreSQL pass of ``make test`` (``DATABASE_URL`` names PostgreSQL). There,
 PostgreSQL and Redis must answer at 127.0.0.1: if they do not, the test fails, it is never
@@ -102,7 +104,7 @@ class Visitor:
 
     def log_in(self, username):
         status, _headers, _body = self.post(
-            "/accounts/login/", {"username": username, "password": PASSWORD}
+            "/es/accounts/login/", {"username": username, "password": PASSWORD}
         )
         assert status == 302, f"{username} could not log in on {self.server.url}"
         return self
@@ -115,9 +117,21 @@ def _reported_states(html):
 
 
 def _dashboard(server):
-    status, body = get(server.url + "/")
+    status, body = get(server.url + "/es/")
     assert status == 200
     return body.decode()
+
+
+def _etag(server, path="/es/", etag=None):
+    """(status, ETag) of ``path`` on ``server`` for a browser holding ``etag``."""
+    request = urllib.request.Request(server.url + path)
+    if etag:
+        request.add_header("If-None-Match", etag)
+    try:
+        with Visitor.opener.open(request, timeout=60) as response:
+            return response.status, response.headers["ETag"]
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["ETag"]
 
 
 def _new_draft(official, reference):
@@ -128,14 +142,15 @@ def _new_draft(official, reference):
         "narrative": f"Avance en {reference}",
         "action": "save",
     }
-    status, headers, body = official.post(f"/my-state/commitments/{reference}/report/", data)
+    status, headers, body = official.post(f"/es/my-state/commitments/{reference}/report/", data)
     assert status == 302, f"saving a draft on {reference} answered {status}: {body[:2000]}"
     return int(re.search(r"/my-state/reports/(\d+)/", headers["Location"])[1])
 
 
-@pytest.fixture
-def two_servers(tmp_path):
-    """Servers A and B on one new PostgreSQL database and one Redis, with the plan loaded."""
+@pytest.fixture(params=["shared Redis", "own memory"])
+def two_servers(request, tmp_path):
+    """Servers A and B on one new PostgreSQL database with the plan loaded, keeping their
+    pages in one Redis or each in its own memory."""
     import psycopg
     import redis
 
@@ -148,7 +163,10 @@ def two_servers(tmp_path):
     suffix = secrets.token_hex(4)
     prefix = f"two-servers-{suffix}"
     with throwaway_postgres(DATABASE_URL, f"celac_ppt_two_servers_{suffix}") as database_url:
-        env = production_env(database_url, redis_url=REDIS_URL, cache_prefix=prefix)
+        shared = request.param == "shared Redis"
+        env = production_env(
+            database_url, redis_url=REDIS_URL if shared else None, cache_prefix=prefix
+        )
         prepare_database(env)
         references = manage(env, "shell", "-v0", "-c", ACTORS).split()
         try:
@@ -171,19 +189,28 @@ def test_report_published_through_a_shows_on_b_at_the_next_request(two_servers):
 
     official = Visitor(server_a).log_in("oficial-mx")
     report = _new_draft(official, references[0])
-    status, _headers, _body = official.post(f"/my-state/reports/{report}/submit/", {})
+    status, _headers, _body = official.post(f"/es/my-state/reports/{report}/submit/", {})
     assert status == 302, "submitting through server A failed"
+    # A submitted report is not public yet: the page a browser holds is still current.
+    _status, etag = _etag(server_b)
+    assert _etag(server_b, etag=etag) == (304, etag)
     curator = Visitor(server_a).log_in("curadora")
-    status, _headers, _body = curator.post(f"/review/reports/{report}/", {"action": "publish"})
+    status, _headers, _body = curator.post(f"/es/review/reports/{report}/", {"action": "publish"})
     assert status == 302, "publishing through server A failed"
 
-    assert f'href="/reports/{report}/"' not in first
+    assert f'href="/es/reports/{report}/"' not in first
     assert _reported_states(first) == "0 de 33"
+    # Server B never heard of the change but through the data versions: a browser's copy
+    # is no longer current there, and the page shows the report and the new figure.
+    status, new_etag = _etag(server_b, etag=etag)
+    assert status == 200 and new_etag != etag
     on_b = _dashboard(server_b)
-    assert f'href="/reports/{report}/"' in on_b
+    assert f'href="/es/reports/{report}/"' in on_b
     # A figure too: server B kept the figures it computed before, and computes them again.
     assert _reported_states(on_b) == "1 de 33"
-    assert f'href="/reports/{report}/"' in _dashboard(server_a)
+    assert f'href="/es/reports/{report}/"' in _dashboard(server_a)
+    # Both servers give the page the same tag: a copy from one is current on the other.
+    assert _etag(server_a, etag=new_etag) == (304, new_etag)
 
 
 def test_a_plan_edit_made_anywhere_shows_on_both_servers_at_the_next_request(two_servers):
@@ -191,11 +218,15 @@ def test_a_plan_edit_made_anywhere_shows_on_both_servers_at_the_next_request(two
     for _ in range(2):
         assert "Salud en común" not in _dashboard(server_a)
         assert "Salud en común" not in _dashboard(server_b)
+    _status, etag = _etag(server_a, "/pt/areas/9/")
     # A third process, as a curator's script would: neither server hears of it but through
-    # the database and the shared cache.
+    # the database.
     manage(env, "shell", "-v0", "-c", RENAME_AREA)
     assert "Salud en común" in _dashboard(server_b)
     assert "Salud en común" in _dashboard(server_a)
+    for server in (server_a, server_b):
+        status, new_etag = _etag(server, "/pt/areas/9/", etag=etag)
+        assert status == 200 and new_etag != etag
 
 
 def test_officials_writing_through_both_servers_lose_nothing(two_servers):
