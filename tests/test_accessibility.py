@@ -16,17 +16,18 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 PAGES = [
-    "/",
-    "/areas/13/",
-    "/commitments/",
-    "/commitments/?area=99&due_before=banana",  # with form errors shown
-    "/commitments/?state=AR&sort=-progress",
-    "/commitments/13.1/",
-    "/commitments/1.1/",
-    "/states/MX/",
-    "/agencies/SRE/",
-    "/about/figures/",
-    "/accounts/login/",
+    "/es/",
+    "/en/",
+    "/pt/areas/13/",
+    "/fr/commitments/",
+    "/es/commitments/?area=99&due_before=banana",  # with form errors shown
+    "/en/commitments/?state=AR&sort=-progress",
+    "/pt/commitments/13.1/",
+    "/fr/commitments/1.1/",
+    "/es/states/MX/",
+    "/en/agencies/SRE/",
+    "/pt/about/figures/",
+    "/fr/accounts/login/",
     "REPORT",
 ]
 
@@ -43,7 +44,7 @@ def site(live_plan, settings):
     make_published_reports(300, seed=5, states=["MX", "AR", "BR", "CL", "CU", "JM", "TT"])
     report = ProgressReport.objects.published().filter(member_state__iso_code="MX").first()
     Evidence.objects.create(report=report, title="Acta", url="https://example.org/acta")
-    return live_plan.url, report.get_absolute_url()
+    return live_plan.url, f"/es/reports/{report.pk}/"
 
 
 def violations(page, axe_source):
@@ -81,7 +82,7 @@ def test_every_public_page_has_no_axe_violations(page, site, axe_source, width):
 
 def test_keyboard_focus_is_visible(page, site):
     base, _report = site
-    page.goto(base + "/")
+    page.goto(base + "/es/")
     page.keyboard.press("Tab")  # the skip link
     focused = page.evaluate(
         "() => { const s = getComputedStyle(document.activeElement);"

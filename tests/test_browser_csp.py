@@ -53,8 +53,8 @@ def watched_page(page):
 
 def test_public_pages_and_login_have_no_csp_violation(watched_page, live_plan):
     page, visit, console = watched_page
-    for path in ["/", "/commitments/", "/commitments/?q=red&sort=-progress", "/areas/3/",
-                 "/states/MX/", "/agencies/SRE/", reverse("accounts:login"),
+    for path in ["/", "/es/", "/en/commitments/", "/pt/commitments/?q=red&sort=-progress",
+                 "/fr/areas/3/", "/es/states/MX/", "/en/agencies/SRE/", reverse("accounts:login"),
                  reverse("accounts:password_reset")]:  # fmt: skip
         assert visit(live_plan.url + path) == [], path
 
@@ -95,7 +95,7 @@ def test_admin_works_under_the_csp(watched_page, live_plan, django_user_model):
 def test_the_watch_does_see_a_violation(watched_page, live_plan):
     """The listeners are not deaf: content the policy forbids is reported (and blocked)."""
     page, visit, console = watched_page
-    assert visit(live_plan.url + "/") == []
+    assert visit(live_plan.url + "/es/") == []
     page.evaluate(
         """document.body.insertAdjacentHTML("beforeend", "<div style='color: red'>inline</div>")"""
     )

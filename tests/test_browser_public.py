@@ -1,5 +1,5 @@
 """A real Chromium browses the public side: dashboard → area → commitment, filters the list,
-switches language, downloads a CSV."""
+switches language with the links of the switcher, downloads a CSV."""
 
 import csv
 import io
@@ -27,24 +27,26 @@ def site(live_plan, settings):
 
 def test_dashboard_to_area_to_commitment(page, site):
     page.goto(site + "/")
+    # The address without a language leads to the browser's: Spanish.
+    assert page.url == site + "/es/"
     assert page.locator("h1").count() == 1
     assert page.locator("table.matrix tbody tr").count() == 33
     assert "5 de 33" in page.locator(".kpis").inner_text()
     page.locator("#area-heading + ul").get_by_role("link", name="Acción Turística Común").click()
-    page.wait_for_url("**/areas/14/")
+    page.wait_for_url("**/es/areas/14/")
     assert "Acción Turística Común" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Celebración de Cumbre Mundial de arqueología").click()
-    page.wait_for_url("**/commitments/14.1/")
+    page.wait_for_url("**/es/commitments/14.1/")
     assert "14.1" in page.locator("h1").inner_text()
     assert page.locator("#states-heading ~ div table tbody tr").count() == 33
 
 
 def test_filter_the_commitment_list(page, site):
-    page.goto(site + "/commitments/")
+    page.goto(site + "/es/commitments/")
     page.locator("#id_area").select_option("3")
     page.locator("#id_sort").select_option("-progress")
     page.locator(".filters-card button[type=submit]").click()
-    page.wait_for_url("**/commitments/?*area=3*")
+    page.wait_for_url("**/es/commitments/?*area=3*")
     assert "sort=-progress" in page.url
     refs = page.locator("table.list-table tbody th .ref").all_inner_texts()
     assert sorted(refs) == ["3.1", "3.1.1", "3.1.2"]
@@ -54,30 +56,32 @@ def test_filter_the_commitment_list(page, site):
 
 
 def test_an_invalid_filter_shows_the_error_in_the_page(page, site):
-    page.goto(site + "/commitments/?due_before=banana&area=3")
+    page.goto(site + "/es/commitments/?due_before=banana&area=3")
     alert = page.get_by_role("alert")
     assert alert.is_visible()
     assert page.locator("table.list-table tbody tr").count() == 3
 
 
 def test_switch_language_with_the_switcher(page, site):
-    page.goto(site + "/commitments/?area=3")
+    page.goto(site + "/es/commitments/?area=3")
     assert page.locator("html").get_attribute("lang") == "es"
-    page.locator("#language-select").select_option("en")
-    page.locator(".lang-switch button").click()
-    page.wait_for_load_state()
+    # Four links, no form: the switcher needs no cookie and no script.
+    assert page.locator(".lang-switch a").count() == 4
+    assert page.locator(".lang-switch form").count() == 0
+    page.locator('.lang-switch a[hreflang="en"]').click()
+    page.wait_for_url(site + "/en/commitments/?area=3")  # the same view, in English
     assert page.locator("html").get_attribute("lang") == "en"
-    assert "area=3" in page.url  # back on the same view
-    page.locator("#language-select").select_option("fr")
-    page.locator(".lang-switch button").click()
-    page.wait_for_load_state()
+    assert page.locator('.lang-switch a[aria-current="true"]').get_attribute("hreflang") == "en"
+    page.locator('.lang-switch a[hreflang="fr"]').click()
+    page.wait_for_url(site + "/fr/commitments/?area=3")
     assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.context.cookies() == []
     # Plan content stays Spanish, marked as such.
     assert page.locator('table.list-table a[lang="es"]').count() == 3
 
 
 def test_download_the_filtered_list_as_csv(page, site):
-    page.goto(site + "/commitments/?area=13")
+    page.goto(site + "/pt/commitments/?area=13")
     with page.expect_download() as info:
         page.locator(".downloads a", has_text="CSV").first.click()
     download = info.value
@@ -90,7 +94,8 @@ def test_download_the_filtered_list_as_csv(page, site):
 
 def test_dashboard_reads_at_375_px_without_sideways_scrolling(page, site):
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in ("/", "/commitments/", "/commitments/13.1/", "/states/MX/", "/agencies/SRE/"):
+    for path in ("/es/", "/en/commitments/", "/pt/commitments/13.1/", "/fr/states/MX/",
+                 "/es/agencies/SRE/"):  # fmt: skip
         page.goto(site + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)

@@ -31,7 +31,7 @@ def people(live_plan):
 
 def log_in(context, base_url, username):
     page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
+    page.goto(f"{base_url}/en/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -54,10 +54,10 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
 
     # The official logs in through the form and lands on Argentina's workspace.
     official = log_in(official_context, base, "oficial-ar")
-    assert official.url == f"{base}/my-state/"
+    assert official.url == f"{base}/en/my-state/"
     assert "Argentina" in official.locator("h1").inner_text()
 
-    official.locator(f'a[href="/my-state/commitments/{REFERENCE}/report/"]').click()
+    official.locator(f'a[href="/en/my-state/commitments/{REFERENCE}/report/"]').click()
     official.wait_for_load_state()
     official.get_by_label("Status").select_option("in_progress")
     # The status pre-fills its usual percentage; the official refines it.
@@ -66,7 +66,7 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     official.get_by_label("Reporting date").fill("2020-10-15")
     official.get_by_label("Narrative").fill(FIRST_TEXT)
     official.get_by_role("button", name="Submit for review").click()
-    assert official.url == f"{base}/my-state/"
+    assert official.url == f"{base}/en/my-state/"
     assert "Report submitted" in official.content()
 
     report = ProgressReport.objects.get()
@@ -75,11 +75,11 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
         ReviewState.SUBMITTED,
         67,
     )
-    report_link = f"/reports/{report.pk}/"
+    report_link = f"/en/reports/{report.pk}/"
 
     # The public does not see a submitted report.
     assert public_get(public, base + report_link)[0] == 404
-    for path in ("/", f"/commitments/{REFERENCE}/"):
+    for path in ("/en/", f"/en/commitments/{REFERENCE}/"):
         status, html = public_get(public, base + path)
         assert status == 200
         assert report_link not in html
@@ -87,17 +87,17 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
 
     # The curator returns it with a reason.
     curator = log_in(curator_context, base, "curadora")
-    assert curator.url == f"{base}/review/"
-    curator.locator(f'a[href="/review/reports/{report.pk}/"]').click()
+    assert curator.url == f"{base}/en/review/"
+    curator.locator(f'a[href="/en/review/reports/{report.pk}/"]').click()
     curator.get_by_label("Reason for return").fill("Adjunte el acta de la reunión.")
     curator.get_by_role("button", name="Return to the state").click()
-    assert curator.url == f"{base}/review/"
+    assert curator.url == f"{base}/en/review/"
     assert "No report is awaiting review." in curator.content()
 
     # The official sees the reason, fixes the report and submits it again.
-    official.goto(f"{base}/my-state/")
+    official.goto(f"{base}/en/my-state/")
     assert "Adjunte el acta de la reunión." in official.content()
-    official.locator(f'a[href="/my-state/reports/{report.pk}/"]').first.click()
+    official.locator(f'a[href="/en/my-state/reports/{report.pk}/"]').first.click()
     assert "Returned by the curators" in official.content()
     official.get_by_label("Narrative").fill(FIXED_TEXT)
     official.get_by_label("Evidence links").fill("https://www.cancilleria.gob.ar/celac")
@@ -106,7 +106,7 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     assert report.review_state == ReviewState.RESUBMITTED
 
     # The curator publishes it from the queue.
-    curator.goto(f"{base}/review/")
+    curator.goto(f"{base}/en/review/")
     curator.locator(f'input[name="reports"][value="{report.pk}"]').check()
     curator.get_by_role("button", name="Publish selected").click()
     assert "1 report(s) published." in curator.content()
@@ -117,14 +117,15 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     status, html = public_get(public, base + report_link)
     assert status == 200
     assert FIXED_TEXT in html
-    for path in ("/", f"/commitments/{REFERENCE}/"):
+    for path in ("/en/", f"/en/commitments/{REFERENCE}/"):
         status, html = public_get(public, base + path)
         assert status == 200
         assert report_link in html, path
     status, csv = public_get(public, f"{base}/commitments/{REFERENCE}/states.csv")
     assert status == 200
     argentina = next(line for line in csv.splitlines() if line.startswith(f"{REFERENCE},AR,"))
-    assert report_link in argentina
+    # Downloads link to the Spanish pages, whatever the reader's language.
+    assert f"/es/reports/{report.pk}/" in argentina
     assert re.search(r",67(\.0)?,", argentina)
 
     public.dispose()
