@@ -119,13 +119,19 @@ def _finish(response, tag, encoding):
 
 
 def not_modified(request, tag):
-    """A 304 when the client's copy carries ``tag`` in any encoding, else None."""
+    """A 304 when the client's copy carries ``tag`` in any encoding, else None.
+
+    If-None-Match compares weakly (RFC 9110, 13.1.2): a proxy or CDN that marked the tag weak
+    (``W/"..."``) still holds the same page.
+    """
     header = request.headers.get("If-None-Match")
     if not header:
         return None
     for etag in parse_etags(header):
-        if etag == "*" or etag.strip('"').split("-")[0] == tag:
-            encoding = etag.strip('"').partition("-")[2] or None
+        opaque = etag.removeprefix("W/").strip('"')
+        name, _dash, encoding = opaque.partition("-")
+        if etag == "*" or name == tag:
+            encoding = encoding if encoding in ENCODINGS else None
             return _finish(HttpResponseNotModified(), tag, encoding)
     return None
 
@@ -220,7 +226,10 @@ class PublicPageMiddleware:
             response = self._early(request)
             if response is not None:
                 return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "data_versions", None) is not None:
+            _same_for_every_reader(request, response)
+        return response
 
     def _early(self, request):
         language = translation.get_language_from_path(request.path_info)
@@ -242,6 +251,25 @@ class PublicPageMiddleware:
             return response
         page = kept_page(tag)
         return page_response(request, tag, page) if page is not None else None
+
+
+def _same_for_every_reader(request, response):
+    """A public page without a language in its address (a download) is one file for every
+    reader. ``LocaleMiddleware`` marks a rendered one with the reader's language and
+    ``Vary: Accept-Language``: that would set it apart from the kept copy under the same
+    ETag, and split shared caches by language for nothing."""
+    if translation.get_language_from_path(request.path_info) or not response.has_header("ETag"):
+        return
+    del response["Content-Language"]
+    vary = [
+        name.strip()
+        for name in response.get("Vary", "").split(",")
+        if name.strip() and name.strip().lower() != "accept-language"
+    ]
+    if vary:
+        response["Vary"] = ", ".join(vary)
+    else:
+        del response["Vary"]
 
 
 def private_by_default(get_response):

@@ -274,6 +274,37 @@ def test_a_download_revalidates_with_a_304(client, shown, url):
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_download_says_nothing_about_the_readers_language(client, plan, settings, keep):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60 if keep else 0
+    seen = []
+    for accept_language in ("fr", "en", "pt-BR"):
+        response = client.get("/open-data/matrix.csv", headers={"accept-language": accept_language})
+        assert response.status_code == 200
+        assert "Content-Language" not in response.headers, accept_language
+        assert [v.strip() for v in response["Vary"].split(",")] == ["Accept-Encoding"]
+        seen.append((response["ETag"], response["Content-Type"], response.content))
+    assert seen == [seen[0]] * 3
+
+
+def test_a_page_says_the_language_of_its_address(client, plan):
+    for language in LANGUAGES:
+        for _ in range(2):  # rendered, then kept
+            response = client.get(f"/{language}/states/MX/", headers={"accept-language": "de"})
+            assert response["Content-Language"] == language
+
+
+def test_a_copy_a_proxy_marked_weak_is_still_current(client, plan):
+    etag = client.get("/es/")["ETag"]
+    response, queries = revalidate(client, "/es/", f"W/{etag}")
+    assert response.status_code == 304
+    assert only_the_data_versions_were_read(queries)
+    response, _queries = revalidate(client, "/es/", 'W/"not-this-page", ' + etag)
+    assert response.status_code == 304
+    response, _queries = revalidate(client, "/es/", 'W/"not-this-page"')
+    assert response.status_code == 200
+
+
 # --- signed-in visitors ----------------------------------------------------------------------
 
 
