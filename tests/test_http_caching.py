@@ -352,6 +352,8 @@ def test_a_signed_in_official_sees_the_same_public_pages_and_gets_no_cookie(
         body = response.content.decode()
         assert "oficial-mx" not in body, url
         assert "csrfmiddlewaretoken" not in body, url
+        # The page never looked at the session: nothing tells caches it varies by cookie.
+        assert "Cookie" not in response["Vary"], url
         seen[url] = response
     assert Session.objects.count() == sessions
     assert official.cookies["sessionid"].value == session_key
