@@ -46,8 +46,12 @@ def environment(**options):
     """The filters that write text in the page's language (``pct``, ``date``, the labels)
     are plain functions, called hundreds of times a page. Jinja2 applies a filter to a
     literal once, while compiling (``{{ 50|pct }}`` would keep the language of the first
-    page that used it), so the templates apply them to variables only."""
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    page that used it), so the templates apply them to variables only.
+
+    Every page escapes what it prints, whatever the settings say: a plan text, a narrative
+    or a state name is never markup."""
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
     env.globals.update(
         url=formatting.url,

@@ -348,3 +348,17 @@ def test_dates_are_written_the_way_each_language_writes_them(client, plan, lang,
     response = client.get(f"/{lang}/commitments/1.1/")
     assert f'<html lang="{lang}">' in response.content.decode()
     assert date in text_of(response)
+
+
+def test_markup_in_a_narrative_or_a_plan_name_is_shown_as_text(client, plan):
+    from areas.models import WorkArea
+
+    WorkArea.objects.filter(number=2).update(name="Área <script>alert('a')</script>")
+    shown = published("2.3", "PA", 70, narrative="<img src=x onerror=alert(1)>")
+    for path in ("/", "/areas/2/", f"/reports/{shown.pk}/"):
+        body = get(client, path).content.decode()
+        assert "<script>alert(" not in body and "<img src=x" not in body, path
+    assert (
+        "&lt;img src=x onerror=alert(1)&gt;"
+        in get(client, f"/reports/{shown.pk}/").content.decode()
+    )
