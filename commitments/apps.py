@@ -7,6 +7,21 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Commitments and progress")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .services import current
 
         current.connect_signals()
+        # A flush empties the tokens the migration made; without them nothing is kept.
+        post_migrate.connect(ensure_data_versions, sender=self)
+
+
+def ensure_data_versions(sender, using="default", **kwargs):
+    import uuid
+
+    from .models import DataVersion
+
+    for name in (DataVersion.PLAN, DataVersion.PROGRESS):
+        DataVersion.objects.using(using).get_or_create(
+            name=name, defaults={"token": uuid.uuid4().hex}
+        )

@@ -220,7 +220,14 @@ def test_the_health_check_has_no_language_in_its_address(client, db):
     assert client.get("/es/healthz").status_code == 404
 
 
-def test_static_files_have_no_language_in_their_address(client, db, settings):
+def test_static_files_have_no_language_in_their_address(db, settings, tmp_path):
+    # Served as in production: collected, then read by WhiteNoise when the server starts.
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client = Client()
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
     assert client.get("/es/static/css/site.css").status_code == 404

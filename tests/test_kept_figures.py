@@ -162,3 +162,14 @@ def test_without_keeping_every_page_reads_everything(client, plan, settings):
     assert "areas_workarea" in again and "commitments_currentprogress" in again
     # The data versions are read once, for the page's ETag, not again for the figures.
     assert again.count("commitments_dataversion") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_are_kept_again_after_the_database_was_flushed(client):
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("loaddata", "ppt2020", verbosity=0)
+    current.forget()
+    tables_read(client)
+    assert "commitments_currentprogress" not in tables_read(client)
