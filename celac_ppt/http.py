@@ -27,10 +27,12 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 from django.core.cache import cache
+from django.db import close_old_connections
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import parse_etags
 
 from commitments.models import DataVersion
@@ -40,6 +42,10 @@ from .middleware import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
+# What the request's environ carries between PublicPagesServer and the middleware: the
+# page's tag once known (the address is a public page) and the data versions already read.
+PUBLIC_TAG = "celac_ppt.public_tag"
+DATA_VERSIONS = "celac_ppt.data_versions"
 # Headers of the view's response that a kept page repeats; the middleware add the rest.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # Large downloads would crowd the pages out of the cache; they are rendered every time.
@@ -73,14 +79,18 @@ def release():
 def page_tag(request, versions=None):
     """The tag of the page ``request`` asks for: one query for the data versions."""
     versions = DataVersion.read() if versions is None else versions
+    return _tag(request.path_info, request.get_full_path(), versions)
+
+
+def _tag(path_info, full_path, versions):
     key = "\n".join(
         (
             release(),
             versions.get(DataVersion.PLAN, "-"),
             versions.get(DataVersion.PROGRESS, "-"),
             timezone.localdate().isoformat(),
-            translation.get_language_from_path(request.path_info) or "",
-            request.get_full_path(),
+            translation.get_language_from_path(path_info) or "",
+            full_path,
         )
     )
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -90,17 +100,30 @@ def _cache_key(tag):
     return f"page:{tag}"
 
 
+def _headers_key(tag):
+    return f"page-headers:{tag}"
+
+
 def _etag(tag, encoding):
     return f'"{tag}-{encoding}"' if encoding else f'"{tag}"'
 
 
 def _encoding(request, page):
     """The best encoding that both the client accepts and the page is kept in."""
-    accepted = {
+    return _best_encoding(request.headers.get("Accept-Encoding", ""), page)
+
+
+@functools.lru_cache(maxsize=256)
+def _accepted(header):
+    return frozenset(
         part.split(";")[0].strip().lower()
-        for part in request.headers.get("Accept-Encoding", "").split(",")
+        for part in header.split(",")
         if not part.strip().endswith(";q=0")
-    }
+    )
+
+
+def _best_encoding(header, page):
+    accepted = _accepted(header)
     for encoding in ENCODINGS:
         if encoding in accepted and encoding in page:
             return encoding
@@ -124,16 +147,20 @@ def not_modified(request, tag):
     If-None-Match compares weakly (RFC 9110, 13.1.2): a proxy or CDN that marked the tag weak
     (``W/"..."``) still holds the same page.
     """
-    header = request.headers.get("If-None-Match")
+    matched, encoding = _revalidates(request.headers.get("If-None-Match"), tag)
+    return _finish(HttpResponseNotModified(), tag, encoding) if matched else None
+
+
+def _revalidates(header, tag):
+    """(whether ``If-None-Match: header`` holds ``tag``, the encoding its copy names)."""
     if not header:
-        return None
+        return False, None
     for etag in parse_etags(header):
         opaque = etag.removeprefix("W/").strip('"')
         name, _dash, encoding = opaque.partition("-")
         if etag == "*" or name == tag:
-            encoding = encoding if encoding in ENCODINGS else None
-            return _finish(HttpResponseNotModified(), tag, encoding)
-    return None
+            return True, encoding if encoding in ENCODINGS else None
+    return False, None
 
 
 def kept_page(tag):
@@ -192,7 +219,7 @@ def public_page(view):
         versions = getattr(request, "data_versions", None)
         if versions is None:
             versions = request.data_versions = DataVersion.read()
-        tag = page_tag(request, versions)
+        tag = request.META[PUBLIC_TAG] = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
         # The page is built under the tokens its tag names, without reading them again.
@@ -241,12 +268,15 @@ class PublicPageMiddleware:
                 return None
         if not getattr(match.func, "public_page", False):
             return None
-        try:
-            versions = request.data_versions = DataVersion.read()
-        except UNAVAILABLE:
-            # The rest of the stack answers with its 503 page, in the address's language.
-            return None
-        tag = page_tag(request, versions)
+        versions = request.META.get(DATA_VERSIONS)
+        if versions is None:
+            try:
+                versions = DataVersion.read()
+            except UNAVAILABLE:
+                # The rest of the stack answers with its 503 page, in the address's language.
+                return None
+        request.data_versions = versions
+        tag = request.META[PUBLIC_TAG] = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
         page = kept_page(tag)
@@ -321,3 +351,100 @@ def _public_pattern(pattern):
     return URLPattern(
         pattern.pattern, public_page(pattern.callback), pattern.default_args, pattern.name
     )
+
+
+# Headers that depend on the encoding sent, or that a server writes itself: never kept.
+_PER_RESPONSE = frozenset(
+    ("content-length", "content-encoding", "etag", "set-cookie", "date", "server", "connection")
+)
+# Headers a 304 leaves out: they describe a body it does not send (RFC 9110, 15.4.5).
+_BODY_HEADERS = frozenset(("content-type", "content-language", "content-disposition"))
+
+
+class PublicPagesServer:
+    """The WSGI application in front of Django: a public page's revalidation and its kept
+    copy are answered here, with the very headers Django sent for that page, without
+    building a request, running the middleware or resolving the address.
+
+    It answers only for addresses that Django has served as public pages in this process
+    (the middleware names their tag in the environ), and only from what Django's cache holds
+    under the tag of the data versions read now: one query, as in the middleware, so it is
+    exactly as fresh. Anything else, or anything it cannot read, goes to Django as before.
+    """
+
+    MAX_PATHS = 20_000
+
+    def __init__(self, application):
+        self.application = application
+        self.public_paths = set()
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and path in self.public_paths
+            and not environ.get("SCRIPT_NAME")
+        ):
+            served = self._serve(environ, start_response, path)
+            if served is not None:
+                return served
+        sent = {}
+
+        def capture(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.application(environ, capture)
+        if (tag := environ.get(PUBLIC_TAG)) is not None and "status" in sent:
+            self._learn(path, tag, sent["status"], sent["headers"])
+        return result
+
+    def _learn(self, path, tag, status, headers):
+        if not status.startswith("200") or not settings.PUBLIC_PAGE_CACHE_SECONDS:
+            return
+        names = {name.lower() for name, _value in headers}
+        if "set-cookie" in names or "etag" not in names:
+            return
+        kept = [(name, value) for name, value in headers if name.lower() not in _PER_RESPONSE]
+        try:
+            cache.set(_headers_key(tag), kept, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
+            return
+        if len(self.public_paths) >= self.MAX_PATHS:
+            self.public_paths.clear()
+        self.public_paths.add(path)
+
+    def _serve(self, environ, start_response, path):
+        try:
+            versions = environ[DATA_VERSIONS] = DataVersion.read()
+            query = environ.get("QUERY_STRING", "")
+            full_path = escape_uri_path(path) + (f"?{iri_to_uri(query)}" if query else "")
+            tag = _tag(path, full_path, versions)
+            matched, encoding = _revalidates(environ.get("HTTP_IF_NONE_MATCH"), tag)
+            keys = (_headers_key(tag),) if matched else (_headers_key(tag), _cache_key(tag))
+            found = cache.get_many(keys)
+        except Exception:
+            # The database or the cache: Django answers, with its 503 page if need be.
+            close_old_connections()
+            return None
+        headers = found.get(_headers_key(tag))
+        if headers is None:
+            return None
+        if matched:
+            headers = [
+                (name, value) for name, value in headers if name.lower() not in _BODY_HEADERS
+            ]
+            headers.append(("ETag", _etag(tag, encoding)))
+            start_response("304 Not Modified", headers)
+            return []
+        page = found.get(_cache_key(tag))
+        if page is None:
+            return None
+        encoding = _best_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), page)
+        body = page[encoding] if encoding else page["body"]
+        headers = [*headers, ("ETag", _etag(tag, encoding)), ("Content-Length", str(len(body)))]
+        if encoding:
+            headers.append(("Content-Encoding", encoding))
+        start_response("200 OK", headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

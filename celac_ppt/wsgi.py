@@ -1,10 +1,7 @@
-"""
-WSGI config for celac_ppt project.
+"""The WSGI application: Django, behind the server of kept public pages
+(``celac_ppt.http.PublicPagesServer``), which answers a revalidation or a kept page itself.
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/6.1/howto/deployment/wsgi/
+    gunicorn -c celac_ppt/gunicorn.conf.py celac_ppt.wsgi
 """
 
 import os
@@ -13,4 +10,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "celac_ppt.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from celac_ppt.http import PublicPagesServer  # noqa: E402  (needs the settings set up)
+
+application = PublicPagesServer(django_application)

@@ -22,8 +22,9 @@ def fresh_pages(settings):
 
 
 def references(response):
-    """The commitment references listed, in order."""
-    body = response.content.decode().split('class="list-table', 1)
+    """The commitment references listed, in order (of a response or its decoded body)."""
+    body = getattr(response, "content", b"").decode() or response
+    body = body.split('class="list-table', 1)
     if len(body) == 1:
         return []
     return re.findall(r'<th scope="row"><span class="ref">([\d.]+)</span>', body[1])

@@ -1,0 +1,154 @@
+"""The server of kept public pages in front of Django (``celac_ppt.wsgi.application``): it
+answers a kept page and a revalidation with exactly what Django sent for that page, under
+the data versions read now, and leaves everything else to Django."""
+
+import io
+import sys
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from celac_ppt.http import PublicPagesServer
+from tests.test_dashboard import published
+from tests.test_public_pages import references
+
+pytestmark = pytest.mark.django_db
+
+# What gunicorn writes itself, and what differs from one response to the next.
+SERVER_HEADERS = {"date", "server", "connection"}
+
+
+class CountingDjango(WSGIHandler):
+    """Django, counting the requests that reach it."""
+
+    calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return super().__call__(environ, start_response)
+
+
+@pytest.fixture
+def server(settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org"]
+    return PublicPagesServer(CountingDjango())
+
+
+def reached_django(server):
+    return server.application.calls
+
+
+class Sent:
+    """One response as a WSGI server would send it, and the queries it cost."""
+
+    def __init__(self, server, path, **headers):
+        query = ""
+        if "?" in path:
+            path, query = path.split("?", 1)
+        environ = {
+            "REQUEST_METHOD": headers.pop("method", "GET"),
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "portal.example.org",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "portal.example.org",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()},
+        }
+
+        def start_response(status, response_headers, exc_info=None):
+            self.status = status
+            self.headers = [(n, v) for n, v in response_headers if n.lower() not in SERVER_HEADERS]
+
+        with CaptureQueriesContext(connection) as queries:
+            result = server(environ, start_response)
+            self.body = b"".join(result)
+            if hasattr(result, "close"):
+                result.close()
+        self.queries = [query["sql"] for query in queries.captured_queries]
+
+    def header(self, name):
+        return dict((n.lower(), v) for n, v in self.headers).get(name.lower())
+
+
+def test_a_kept_page_is_sent_with_the_headers_and_bytes_django_sent_for_one_query(server, plan):
+    rendered = Sent(server, "/es/", accept_encoding="gzip, br")
+    assert rendered.status.startswith("200")
+    assert len(rendered.queries) > 1
+    kept = Sent(server, "/es/", accept_encoding="gzip, br")
+    assert reached_django(server) == 1
+    assert kept.status == rendered.status
+    assert sorted(kept.headers) == sorted(rendered.headers)
+    assert kept.body == rendered.body
+    assert kept.header("Content-Encoding") == "br"
+    assert len(kept.queries) == 1 and "commitments_dataversion" in kept.queries[0]
+
+
+def test_a_kept_page_comes_in_the_encoding_each_client_accepts(server, plan):
+    Sent(server, "/en/areas/3/", accept_encoding="br")
+    gzipped = Sent(server, "/en/areas/3/", accept_encoding="gzip")
+    plain = Sent(server, "/en/areas/3/")
+    assert gzipped.header("Content-Encoding") == "gzip"
+    assert plain.header("Content-Encoding") is None
+    assert gzipped.header("ETag") != plain.header("ETag")
+    assert b"<html" in plain.body and plain.header("Content-Length") == str(len(plain.body))
+    head = Sent(server, "/en/areas/3/", method="HEAD")
+    assert head.status.startswith("200") and head.body == b""
+
+
+def test_a_revalidation_is_answered_with_304_for_one_query(server, plan):
+    etag = Sent(server, "/fr/", accept_encoding="gzip").header("ETag")
+    again = Sent(server, "/fr/", accept_encoding="gzip", if_none_match=etag)
+    assert reached_django(server) == 1
+    assert again.status.startswith("304")
+    assert again.body == b""
+    assert again.header("ETag") == etag
+    assert "public" in again.header("Cache-Control")
+    assert again.header("Content-Type") is None
+    assert again.header("Content-Security-Policy")
+    assert len(again.queries) == 1
+
+
+def test_a_published_report_shows_on_the_next_request(server, plan):
+    before = Sent(server, "/en/", accept_encoding="")
+    assert b"0 of 33" in before.body
+    Sent(server, "/en/")
+    published("1.1", "AR", 60)
+    after = Sent(server, "/en/", accept_encoding="", if_none_match=before.header("ETag"))
+    assert reached_django(server) == 2
+    assert after.status.startswith("200")
+    assert after.header("ETag") != before.header("ETag")
+    assert b"1 of 33" in after.body
+
+
+def test_every_query_string_is_a_page_of_its_own(server, plan):
+    Sent(server, "/en/commitments/?area=3")
+    three = Sent(server, "/en/commitments/?area=3")
+    thirteen = Sent(server, "/en/commitments/?area=13")
+    assert len(three.queries) == 1
+    assert references(thirteen.body.decode()) == ["13.1", "13.1.1", "13.1.2", "13.1.3"]
+    assert references(three.body.decode()) == ["3.1", "3.1.1", "3.1.2"]
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "/en/accounts/login/", "/healthz"])
+def test_pages_that_are_not_public_always_go_to_django(server, plan, path):
+    Sent(server, path)
+    second = Sent(server, path)
+    assert reached_django(server) == 2
+    assert path not in server.public_paths
+    assert "public" not in (second.header("Cache-Control") or "")
+
+
+def test_with_the_page_cache_off_every_request_is_rendered(server, plan, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    Sent(server, "/es/")
+    again = Sent(server, "/es/")
+    assert reached_django(server) == 2
+    assert len(again.queries) > 1
+    assert "/es/" not in server.public_paths
