@@ -37,11 +37,15 @@ run: install messages
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py ensure_plan
 	@echo
-	@echo "  Portal: http://$(HOST):$(PORT)/"
-	@echo "  Create a curator account (SRE staff) with:"
+	@echo "  Portal: http://$(HOST):$(PORT)/  (another port: make run PORT=8001)"
+	@echo "  Demo accounts (a curator, officials of Mexico and Argentina; passwords in the"
+	@echo "  README), from a second terminal:"
+	@echo "      $(PY) manage.py seed_demo"
+	@echo "  Your own curator account (SRE staff):"
 	@echo "      $(PY) manage.py createcurator USERNAME --email you@example.org"
 	@echo
-	@$(PY) manage.py run_worker & worker=$$!; \
+	@export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
