@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -51,6 +52,19 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # Large downloads would crowd the pages out of the cache; they are rendered every time.
 MAX_KEPT_BYTES = 2 * 1024 * 1024
 ENCODINGS = ("br", "gzip")
+# Settings a kept page's headers depend on (see ``release``).
+HEADER_SETTINGS = (
+    "PUBLIC_MAX_AGE",
+    "PUBLIC_SHARED_MAX_AGE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CSP",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+    "SITE_URL",
+)
 
 
 @functools.cache
@@ -60,14 +74,19 @@ def release():
     ``RELEASE`` when the deployment sets it; otherwise the content of every file that shapes
     a page, read once per process, so servers running the same checkout agree.
     """
-    if getattr(settings, "RELEASE", ""):
-        return settings.RELEASE
     digest = hashlib.sha256()
+    # The settings that shape what a kept page's headers say, which no file shows.
+    for name in HEADER_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name, None)!r}\n".encode())
+    if getattr(settings, "RELEASE", ""):
+        digest.update(settings.RELEASE.encode())
+        return digest.hexdigest()[:16]
     base = Path(settings.BASE_DIR)
-    patterns = ("*/*.py", "*/*/*.py", "*/*/*.py", "templates/**/*", "jinja2/**/*", "**/*.mo")
-    files = sorted({path for pattern in patterns for path in base.glob(pattern)})
-    for path in files:
-        if path.is_file() and ".venv" not in path.parts and "var" not in path.parts:
+    patterns = ("*/*.py", "*/*/*.py", "*/*/*/*.py", "templates/**/*", "jinja2/**/*")
+    files = {path for pattern in patterns for path in base.glob(pattern)}
+    files |= {path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("**/*.mo")}
+    for path in sorted(files):
+        if path.is_file() and not {".venv", "var", "node_modules"} & set(path.parts):
             digest.update(str(path.relative_to(base)).encode())
             digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
@@ -115,11 +134,22 @@ def _encoding(request, page):
 
 @functools.lru_cache(maxsize=256)
 def _accepted(header):
-    return frozenset(
-        part.split(";")[0].strip().lower()
-        for part in header.split(",")
-        if not part.strip().endswith(";q=0")
-    )
+    """The codings ``Accept-Encoding: header`` accepts: every one named, less those given
+    a weight of 0 (``br;q=0``, ``br; q=0.0``)."""
+    accepted = set()
+    for part in header.split(","):
+        coding, *parameters = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _equals, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding and weight > 0:
+            accepted.add(coding.lower())
+    return frozenset(accepted)
 
 
 def _best_encoding(header, page):
@@ -158,7 +188,7 @@ def _revalidates(header, tag):
     for etag in parse_etags(header):
         opaque = etag.removeprefix("W/").strip('"')
         name, _dash, encoding = opaque.partition("-")
-        if etag == "*" or name == tag:
+        if name == tag:
             return True, encoding if encoding in ENCODINGS else None
     return False, None
 
@@ -174,18 +204,40 @@ def kept_page(tag):
         return None
 
 
-def keep_page(tag, response):
-    """Compress the view's response and keep it; returns what was kept (or None)."""
+def _for_one_reader(request, response):
+    """Whether rendering the page used what belongs to one visitor: a cookie, the session or
+    the CSRF token. Such a page is never kept, nor sent as public."""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.accessed)
+    )
+
+
+COMPRESS = {
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+    "br": lambda body: brotli.compress(body, quality=5),
+}
+
+
+def keep_page(tag, response, request=None):
+    """Compress the view's response and keep it; returns what was kept (or None).
+
+    With the page cache off, only the encoding ``request`` will be sent is made."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
     body = response.content
     if len(body) > MAX_KEPT_BYTES:
         return None
+    if settings.PUBLIC_PAGE_CACHE_SECONDS or request is None:
+        encodings = ENCODINGS
+    else:
+        encodings = (_best_encoding(request.headers.get("Accept-Encoding", ""), COMPRESS),)
     page = {
         "body": body,
         "headers": [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
-        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
-        "br": brotli.compress(body, quality=5),
+        **{encoding: COMPRESS[encoding](body) for encoding in encodings if encoding},
     }
     if settings.PUBLIC_PAGE_CACHE_SECONDS:
         try:
@@ -227,7 +279,12 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-        page = keep_page(tag, response)
+        if _for_one_reader(request, response):
+            logger.error("Public page %s used the session or CSRF token", request.path)
+            del request.META[PUBLIC_TAG]
+            response["Cache-Control"] = "private, no-store"
+            return response
+        page = keep_page(tag, response, request)
         if page is None:
             return response
         return page_response(request, tag, page)
@@ -268,6 +325,7 @@ class PublicPageMiddleware:
                 return None
         if not getattr(match.func, "public_page", False):
             return None
+        request.get_host()  # DisallowedHost (400) for a host not in ALLOWED_HOSTS
         versions = request.META.get(DATA_VERSIONS)
         if versions is None:
             try:
@@ -416,6 +474,8 @@ class PublicPagesServer:
         self.public_paths.add(path)
 
     def _serve(self, environ, start_response, path):
+        if not self._as_django_would(environ):
+            return None
         try:
             versions = environ[DATA_VERSIONS] = DataVersion.read()
             query = environ.get("QUERY_STRING", "")
@@ -448,3 +508,23 @@ class PublicPagesServer:
             headers.append(("Content-Encoding", encoding))
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    @staticmethod
+    def _as_django_would(environ):
+        """Whether Django would answer this request with the page at all: its host is allowed
+        and, where HTTPS is required, it came over HTTPS. Otherwise Django answers (400, or
+        the redirect)."""
+        host = environ.get("HTTP_HOST", "")
+        domain, _port = split_domain_port(host)
+        allowed = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not allowed:
+            allowed = [".localhost", "127.0.0.1", "[::1]"]
+        if not domain or not validate_host(domain, allowed):
+            return False
+        if settings.SECURE_SSL_REDIRECT:
+            # As HttpRequest.is_secure() reads it.
+            header, secure = settings.SECURE_PROXY_SSL_HEADER or (None, None)
+            if header is not None and environ.get(header) is not None:
+                return environ[header].split(",", 1)[0].strip() == secure
+            return environ.get("wsgi.url_scheme") == "https"
+        return True

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from commitments.services import columns
 from commitments.services.current import current, current_plan
+from commitments.services.links import absolute
 from commitments.services.tables import (
     breakdowns,
     commitment_page_data,
@@ -60,7 +61,7 @@ def commitment_record(row, request, scope, parents):
         "last_report_date": figure.last_reported,
         "freshness": row.freshness,
         "overdue": row.overdue,
-        "url": request.build_absolute_uri(commitment.get_absolute_url()),
+        "url": absolute(commitment.get_absolute_url()),
     }
 
 
@@ -108,7 +109,7 @@ def report_records(reports, request):
             "status": report.status,
             "percentage": report.percentage,
             "demo": report.is_demo,
-            "url": request.build_absolute_uri(report.get_absolute_url()),
+            "url": absolute(report.get_absolute_url()),
         }
         for report in reports
     ]
@@ -172,13 +173,11 @@ def commitment_states_download(request, reference, fmt):
                 "sub_commitments_reported": figure.parts_reported,
                 "sub_commitments_total": figure.parts_total,
                 "last_report_date": figure.last_reported,
-                "report_url": request.build_absolute_uri(reverse("public:report", args=[report_id]))
+                "report_url": absolute(reverse("public:report", args=[report_id]))
                 if report_id
                 else None,
                 "evidence_urls": " ".join(
-                    request.build_absolute_uri(reverse("workspace:evidence", args=[e.pk]))
-                    if e.is_file
-                    else e.url
+                    absolute(reverse("workspace:evidence", args=[e.pk])) if e.is_file else e.url
                     for e in item["evidence"]
                 )
                 or None,

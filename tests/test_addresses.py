@@ -7,6 +7,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 
 from tests.test_dashboard import published
@@ -168,11 +169,17 @@ def test_every_page_names_itself_in_each_language_and_links_to_them(client, repo
     # browser choose.
     expected = {code: f"/{code}{path}" for code in LANGUAGES}
     assert {code: unescape(href) for code, href in links.switcher.items()} == expected
+    # Search engines are given absolute addresses, at the portal's public address.
+    site = settings.SITE_URL.rstrip("/")
     alternates = {code: unescape(href) for code, href in links.alternates.items()}
-    assert alternates == {**expected, "x-default": path}
+    assert alternates == {
+        **{code: site + href for code, href in expected.items()},
+        "x-default": site + path,
+    }
     # Each link leads somewhere: the page in that language, or the redirect to it.
     for href in {*links.switcher.values(), *links.alternates.values()}:
-        assert client.get(unescape(href)).status_code in (200, 302), href
+        href = unescape(href).removeprefix(site)
+        assert client.get(href).status_code in (200, 302), href
 
 
 @pytest.mark.parametrize("page", ["/", "/commitments/?area=13&sort=due", "/states/AR/"])

@@ -363,3 +363,39 @@ def test_a_signed_in_official_sees_the_same_public_pages_and_gets_no_cookie(
         theirs = anonymous.get(url)
         assert theirs.content == response.content, url
         assert theirs["ETag"] == response["ETag"], url
+
+
+def test_a_public_page_that_used_the_csrf_token_is_neither_kept_nor_public(rf, plan):
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from celac_ppt.http import kept_page, public_page
+
+    @public_page
+    def careless(request):
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+    request = rf.get("/es/careless/")
+    response = careless(request)
+    assert response["Cache-Control"] == "private, no-store"
+    assert not response.has_header("ETag")
+    assert kept_page(page_tag_of(rf.get("/es/careless/"))) is None
+
+
+def page_tag_of(request):
+    from celac_ppt.http import page_tag
+
+    return page_tag(request)
+
+
+def test_a_change_of_the_header_settings_gives_every_page_a_new_tag(settings):
+    from celac_ppt.http import release
+
+    release.cache_clear()
+    before = release()
+    settings.PUBLIC_SHARED_MAX_AGE = 60
+    release.cache_clear()
+    try:
+        assert release() != before
+    finally:
+        release.cache_clear()

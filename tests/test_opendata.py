@@ -79,7 +79,8 @@ def test_downloads_hold_exactly_the_rows_on_screen_in_the_same_order(client, pla
     assert on_screen and from_csv == on_screen and from_json == on_screen
 
 
-def test_download_values_match_the_figures_and_say_the_scope(client, plan):
+def test_download_values_match_the_figures_and_say_the_scope(client, plan, settings):
+    settings.SITE_URL = "https://celac.example.org"
     published("1.1", "MX", 40)
     published("1.1", "AR", 61)
     row = read_csv(client.get("/commitments/data.csv?q=1.1"))[0]
@@ -89,7 +90,8 @@ def test_download_values_match_the_figures_and_say_the_scope(client, plan):
     assert (row["states_reported"], row["states_total"]) == ("2", "33")
     assert row["status"] == "in_progress"
     assert row["responsible_agencies"] == "AEM; SCT"
-    assert row["url"] == "http://testserver/es/commitments/1.1/"
+    # The portal's public address, whatever host the download was asked from.
+    assert row["url"] == "https://celac.example.org/es/commitments/1.1/"
     mexico = read_json(client.get("/commitments/data.json?q=1.1&state=MX"))["rows"][0]
     assert mexico["scope"] == "MX"
     assert mexico["mean_percentage"] == 40
@@ -134,12 +136,12 @@ def test_every_download_has_its_documented_columns(client, plan, url, columns, c
     assert read_json(client.get(url.replace(".csv", ".json")))["columns"] == columns
 
 
-def test_commitment_states_download_links_reports_and_evidence(client, plan):
+def test_commitment_states_download_links_reports_and_evidence(client, plan, settings):
     shown = published("1.1", "MX", 40)
     Evidence.objects.create(report=shown, url="https://example.org/prueba")
     rows = read_csv(client.get("/commitments/1.1/states.csv"))
     mexico = next(row for row in rows if row["member_state_iso"] == "MX")
-    assert mexico["report_url"] == f"http://testserver/es/reports/{shown.pk}/"
+    assert mexico["report_url"] == f"{settings.SITE_URL}/es/reports/{shown.pk}/"
     assert mexico["evidence_urls"] == "https://example.org/prueba"
     assert mexico["percentage"] == "40"
 

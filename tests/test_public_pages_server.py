@@ -152,3 +152,36 @@ def test_with_the_page_cache_off_every_request_is_rendered(server, plan, setting
     assert reached_django(server) == 2
     assert len(again.queries) > 1
     assert "/es/" not in server.public_paths
+
+
+def test_a_host_django_refuses_is_refused_for_a_kept_page_too(server, plan):
+    Sent(server, "/es/")
+    refused = Sent(server, "/es/", host="evil.example")
+    assert refused.status.startswith("400")
+    assert reached_django(server) == 2
+
+
+def test_where_https_is_required_a_kept_page_is_never_sent_over_http(plan, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["portal.example.org"]
+    server = PublicPagesServer(CountingDjango())  # its middleware read the settings above
+    assert Sent(server, "/es/", x_forwarded_proto="https").status.startswith("200")
+    assert Sent(server, "/es/", x_forwarded_proto="https").status.startswith("200")
+    assert reached_django(server) == 1
+    plain = Sent(server, "/es/")
+    assert plain.status.startswith("301")
+    assert plain.header("Location").startswith("https://")
+
+
+def test_a_coding_the_client_refuses_is_never_sent(server, plan):
+    Sent(server, "/es/", accept_encoding="gzip, br")
+    for refusal in ("gzip, br;q=0", "br; q=0.0, gzip", "gzip;q=1.0, br;q=0.000"):
+        assert Sent(server, "/es/", accept_encoding=refusal).header("Content-Encoding") == "gzip"
+    assert Sent(server, "/es/", accept_encoding="br;q=0.5").header("Content-Encoding") == "br"
+
+
+def test_if_none_match_star_is_no_revalidation_of_a_get(server, plan):
+    Sent(server, "/es/")
+    assert Sent(server, "/es/", if_none_match="*").status.startswith("200")
+    assert Sent(server, "/es/commitments/99.99/", if_none_match="*").status.startswith("404")

@@ -14,9 +14,7 @@ from django.utils.translation import gettext
 
 from outbox import mail
 
-
-def _absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
+from .links import absolute
 
 
 def _queue(event, report, subject, body, recipients):
@@ -64,7 +62,7 @@ def report_submitted(report):
             gettext("%(state)s submitted a progress report on commitment %(reference)s.")
             % {"state": report.member_state.name, "reference": report.commitment.reference},
             gettext("Review it here:"),
-            _absolute(reverse("workspace:review_report", args=[report.pk])),
+            absolute(reverse("workspace:review_report", args=[report.pk])),
         ]
     )
     return _queue("submitted", report, subject, body, curator_addresses())
@@ -79,7 +77,7 @@ def report_returned(report):
             gettext("Reason:"),
             report.return_reason,
             gettext("Correct it and submit it again here:"),
-            _absolute(reverse("workspace:report", args=[report.pk])),
+            absolute(reverse("workspace:report", args=[report.pk])),
         ]
     )
     return _queue("returned", report, subject, body, official_addresses(report))
@@ -91,7 +89,7 @@ def report_published(report):
         [
             gettext("Your progress report on commitment %(reference)s is now public.")
             % {"reference": report.commitment.reference},
-            _absolute(report.get_absolute_url()),
+            absolute(report.get_absolute_url()),
         ]
     )
     return _queue("published", report, subject, body, official_addresses(report))
