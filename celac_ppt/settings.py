@@ -260,6 +260,8 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": envbool("EMAIL_USE_TLS", True),
+                # Well inside TASK_TIME_LIMIT: a silent mail server fails the attempt.
+                "timeout": envint("EMAIL_TIMEOUT", 20),
             },
         }
     }

@@ -1,7 +1,10 @@
 """Queue an e-mail for an event: ``queue()`` records it and, once the transaction commits,
 hands it to the worker, which sends it and tries again when the mail server fails."""
 
+import contextlib
 import logging
+import signal
+import threading
 
 from django.conf import settings
 from django.db import transaction
@@ -53,7 +56,11 @@ def deliver(email_id):
     try:
         message = email.message()
         if message is not None:
-            message.send()
+            with time_limit_held():
+                # The mail server answers within EMAIL_TIMEOUT; once it has taken the
+                # message, the time limit must not strike before the row says so.
+                message.send()
+                email.mark_sent()
     except BaseException as error:
         # Whatever stopped this attempt (the mail server, the time limit, the worker
         # stopping), the message stays, to be tried again or seen by an operator.
@@ -65,5 +72,20 @@ def deliver(email_id):
     if message is None:
         # The account went away or lost its address before the message was written.
         email.last_error = "Nothing to send: no recipient any more."
-    email.mark_sent()
+        email.mark_sent()
     return "sent"
+
+
+@contextlib.contextmanager
+def time_limit_held():
+    """Hold the worker's time-limit alarm (SIGALRM) until the block ends; it strikes then
+    if it came meanwhile. Outside the main thread (tests running tasks at once) there is
+    no alarm to hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})

@@ -1,6 +1,8 @@
 """Every e-mail the portal sends is first a row here, then a task of the worker: a message is
-never lost (a failed attempt stays, for an operator to see and send again) and never sent
-twice (one row per event, claimed by one conditional UPDATE before it is sent)."""
+never lost (a failed attempt stays, for an operator to see and send again; an attempt its
+worker abandoned is taken up again) and sent once per event (one row per event, claimed by
+one conditional UPDATE before it is sent). A worker killed between the mail server taking a
+message and the row recording it sends that message again: delivery is at least once."""
 
 from datetime import timedelta
 
@@ -13,11 +15,24 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
+def abandoned_before():
+    """An attempt still "being sent" after this moment belongs to a worker that is gone
+    (killed, out of memory, the machine restarted): no attempt runs past the time limit."""
+    return timezone.now() - timedelta(seconds=settings.TASK_TIME_LIMIT + 60)
+
+
+def _claimable():
+    return models.Q(state=OutgoingEmail.State.PENDING) | models.Q(
+        state=OutgoingEmail.State.SENDING, updated_at__lt=abandoned_before()
+    )
+
+
 class OutgoingEmailQuerySet(models.QuerySet):
     def due(self):
-        """Messages waiting to be sent whose next attempt is due."""
+        """Messages waiting to be sent whose next attempt is due, and those whose attempt
+        was abandoned by a worker that stopped."""
         now = timezone.now()
-        return self.filter(state=OutgoingEmail.State.PENDING).filter(
+        return self.filter(_claimable()).filter(
             models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
         )
 
@@ -72,7 +87,7 @@ class OutgoingEmail(models.Model):
     def claim(self):
         """Take this message for one attempt unless another attempt has (or it was sent):
         one conditional UPDATE, so two runs of its task cannot both send it."""
-        moved = OutgoingEmail.objects.filter(pk=self.pk, state=self.State.PENDING).update(
+        moved = OutgoingEmail.objects.filter(_claimable(), pk=self.pk).update(
             state=self.State.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
         )
         if moved:

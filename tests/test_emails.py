@@ -180,3 +180,47 @@ def test_the_password_reset_e_mail_is_queued_not_sent_in_the_request(
         callback()
     assert len(mailoutbox) == 1
     assert "/password/reset/" in mailoutbox[0].body
+
+
+def test_a_message_whose_worker_stopped_mid_attempt_is_sent_by_the_next_run(mailoutbox, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    email = OutgoingEmail.objects.create(key="test:stuck", to=["a@example.org"], subject="Hola")
+    recent = OutgoingEmail.objects.create(key="test:busy", to=["b@example.org"], subject="Hola")
+    OutgoingEmail.objects.filter(pk__in=[email.pk, recent.pk]).update(
+        state=OutgoingEmail.State.SENDING, attempts=1
+    )
+    # The first was taken longer ago than any attempt may last: its worker is gone.
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.TASK_TIME_LIMIT + 61)
+    OutgoingEmail.objects.filter(pk=email.pk).update(updated_at=long_ago)
+    assert list(OutgoingEmail.objects.due()) == [email]
+    call_command("send_pending_emails")
+    email.refresh_from_db()
+    recent.refresh_from_db()
+    assert (email.state, email.attempts) == (OutgoingEmail.State.SENT, 2)
+    # One still within its time belongs to a worker that may yet send it.
+    assert recent.state == OutgoingEmail.State.SENDING
+    assert [message.to for message in mailoutbox] == [["a@example.org"]]
+
+
+def test_a_sent_message_is_recorded_as_sent_before_the_time_limit_may_strike(
+    mailoutbox, monkeypatch
+):
+    import signal
+
+    email = OutgoingEmail.objects.create(key="test:alarm", to=["a@example.org"], subject="Hola")
+    held = []
+
+    def send(message, fail_silently=False):
+        held.append(signal.SIGALRM in signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+        return 1
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", send)
+    assert mail.deliver(email.pk) == "sent"
+    assert held == [True]
+    assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    email.refresh_from_db()
+    assert email.state == OutgoingEmail.State.SENT
