@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -83,34 +83,49 @@ def _log_entries(user, result):
         )
 
 
+class JobAbandoned(Exception):
+    """The job was given up while this run worked on it: its work is rolled back."""
+
+
 def _import(job, *, dry_run):
-    """Read and import ``job``'s file; returns (state, result)."""
+    """Read and import ``job``'s file and record the outcome; returns the job's state."""
     resource_class = resource_for_model(job.table)
     try:
         tables = read_tables(job.file_name, bytes(job.data), allowed=(job.file_format,))
         if not tables:
             raise ImportFileError(_("The file holds no table to import."))
     except ImportFileError as error:
-        return ImportJob.State.FAILED, {"problems": [{"message": str(error.message)}]}
+        job.finish(ImportJob.State.FAILED, {"problems": [{"message": str(error.message)}]})
+        return job.state
     dataset = to_dataset(tables[0])
     job.rows_total = len(dataset)
     job.save(update_fields=["rows_total", "updated_at"])
     progress = Progress(job)
     resource = resource_class(preview=dry_run, progress=progress)
-    # Saved rows' history names the curator, as it does for an import inside a request.
-    HistoricalRecords.context.request = SimpleNamespace(user=job.user)
-    try:
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            user=job.user,
-            file_name=job.file_name,
-            retain_instance_in_row_result=not dry_run,
-        )
-    finally:
-        del HistoricalRecords.context.request
-        progress.close()
-    job.rows_done = len(dataset)
+    # The rows, their admin log and the job's new state commit together: an import given
+    # up as stalled meanwhile (its status page said so) is rolled back, never half-kept.
+    with transaction.atomic():
+        # Saved rows' history names the curator, as it does for an import inside a request.
+        HistoricalRecords.context.request = SimpleNamespace(user=job.user)
+        try:
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                user=job.user,
+                file_name=job.file_name,
+                retain_instance_in_row_result=not dry_run,
+            )
+        finally:
+            del HistoricalRecords.context.request
+            progress.close()
+        job.rows_done = len(dataset)
+        state, outcome = _outcome(job, result, dry_run=dry_run)
+        if not job.finish(state, outcome, keep_data=state == ImportJob.State.CHECKED):
+            raise JobAbandoned
+    return state
+
+
+def _outcome(job, result, *, dry_run):
     outcome = {
         "totals": dict(result.totals),
         "problems": [_problem(problem) for problem in result.problems],
@@ -144,15 +159,15 @@ def run(job_id, *, dry_run):
         return job.state
     with translation.override(job.language):
         try:
-            state, result = _import(job, dry_run=dry_run)
+            return _import(job, dry_run=dry_run)
+        except JobAbandoned:
+            return job.state
         except BaseException as error:
             if isinstance(error, MemoryError):
                 # Let go of the frames, and the file they hold, before writing anything.
                 error.__traceback__ = None
             job.fail(_failure(error))
             raise
-        job.finish(state, result, keep_data=state == ImportJob.State.CHECKED)
-    return state
 
 
 def _failure(error):

@@ -119,14 +119,26 @@ class ImportJob(models.Model):
         return bool(moved)
 
     def finish(self, state, result, *, keep_data=False):
-        self.state = state
-        self.result = result
-        self.finished_at = timezone.now() if state in self.OVER else None
-        fields = ["state", "result", "finished_at", "rows_done", "rows_total", "updated_at"]
+        """Move from the step this run holds to ``state`` with ``result``, unless the job
+        moved on meanwhile (given up as stalled): one conditional UPDATE; True if it moved.
+        Called inside the import's transaction, a False rolls the import back."""
+        values = {
+            "state": state,
+            "result": result,
+            "finished_at": timezone.now() if state in self.OVER else None,
+            "rows_done": self.rows_done,
+            "rows_total": self.rows_total,
+            "updated_at": timezone.now(),
+        }
         if not keep_data:
-            self.data = b""
-            fields.append("data")
-        self.save(update_fields=fields)
+            values["data"] = b""
+        moved = ImportJob.objects.filter(pk=self.pk, state=self.state).update(**values)
+        if moved:
+            for name, value in values.items():
+                setattr(self, name, value)
+        else:
+            self.refresh_from_db(fields=["state", "result", "finished_at"])
+        return bool(moved)
 
     def give_up_if_stalled(self, message):
         """Record a stalled job as failed (once, whoever notices first)."""

@@ -212,3 +212,35 @@ def test_following_an_import_never_reads_its_file(client_of, curator, db_tasks):
         assert client.get(reverse(UPLOAD)).status_code == 200
     job_queries = [q["sql"] for q in captured.captured_queries if "exchange_importjob" in q["sql"]]
     assert job_queries and not any('"data"' in sql for sql in job_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_given_up_while_it_ran_is_rolled_back_never_half_kept(
+    client_of, curator, db_tasks, monkeypatch, settings
+):
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite lets one connection write at a time: the status page waits")
+    client = client_of(curator)
+    upload(client, csv_file(REPORT_HEADERS, report_rows(5)))
+    run_worker()
+    job = ImportJob.objects.get()
+    client.post(reverse("admin:commitments_progressreport_import_job", args=[job.pk]))
+    outcome = jobs._outcome
+
+    def status_page_gives_up_meanwhile(job, result, **kwargs):
+        # The status page, on another connection, finds the job past its time limit.
+        other = connections.create_connection(DEFAULT_DB_ALIAS)
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET state = %s WHERE id = %s",
+                [ImportJob.State.FAILED, job.pk],
+            )
+        other.close()
+        return outcome(job, result, **kwargs)
+
+    monkeypatch.setattr(jobs, "_outcome", status_page_gives_up_meanwhile)
+    run_worker()
+    assert ImportJob.objects.get().state == ImportJob.State.FAILED
+    assert ProgressReport.objects.count() == 0
