@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "celac_ppt.http.private_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads forms), after the locale for its pages.
+    "celac_ppt.middleware.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -272,6 +274,14 @@ CURATORS_EMAIL = envlist("CURATORS_EMAIL")
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body taken at all, refused with 413 before it is read
+# (celac_ppt.middleware.RequestLimitsMiddleware): a report's 10 evidence files
+# (workspace.forms.MAX_FILES) of EVIDENCE_MAX_BYTES, its other fields
+# (DATA_UPLOAD_MAX_MEMORY_SIZE) and 1 MiB for the multipart framing; 106 MiB by default.
+# deploy/nginx.conf's client_max_body_size says the same.
+MAX_REQUEST_BYTES = envint(
+    "MAX_REQUEST_BYTES", 10 * EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+)
 
 # A strict policy: nothing unless listed, everything from this origin, nothing inline.
 SECURE_CSP = {
