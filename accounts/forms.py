@@ -8,6 +8,7 @@ from commitments.models import MemberState
 from outbox import mail
 
 from .models import OfficialAccount, OfficialProfile
+from .security import may_send_password_reset
 
 # Written afresh when the message is sent, never stored.
 SECRET_CONTEXT = {"user", "uid", "token", "email"}
@@ -15,7 +16,13 @@ SECRET_CONTEXT = {"user", "uid", "token", "email"}
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the e-mail queued for the task worker (retried if the
-    mail server fails) instead of sent inside the request."""
+    mail server fails) instead of sent inside the request, and a limit on how many go out
+    (accounts.security.may_send_password_reset). Over the limit nothing is queued and the
+    page says the same as always."""
+
+    def save(self, *args, request=None, **kwargs):
+        if may_send_password_reset(request, self.cleaned_data["email"]):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

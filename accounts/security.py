@@ -7,6 +7,7 @@ django-axes counts the failures; this module tells it the client's address
 (``lockout_response``).
 """
 
+import hashlib
 import ipaddress
 import logging
 
@@ -17,6 +18,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -47,6 +49,36 @@ def client_address(request):
         return str(ipaddress.ip_address(chain[-count]))
     except ValueError:
         return remote
+
+
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def _count(key):
+    """Add one to the counter ``key`` of the current window and return it (atomic in
+    Redis and in local memory); the window starts at a counter's first request."""
+    cache.add(key, 0, RESET_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between the two calls
+        cache.add(key, 1, RESET_WINDOW_SECONDS)
+        return 1
+
+
+def may_send_password_reset(request, email):
+    """Whether a password-reset e-mail may go to ``email`` for this request: at most
+    ``PASSWORD_RESET_EMAIL_LIMIT`` an hour to one e-mail address and
+    ``PASSWORD_RESET_ADDRESS_LIMIT`` requests an hour from one client address. Counts the
+    request, whether or not an account has that address, so the answer gives nothing away."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    address = client_address(request) if request is not None else "-"
+    within = [
+        _count(f"reset-email:{digest}") <= settings.PASSWORD_RESET_EMAIL_LIMIT,
+        _count(f"reset-address:{address}") <= settings.PASSWORD_RESET_ADDRESS_LIMIT,
+    ]
+    if not all(within):
+        log.warning("password-reset-limited ip=%s", address)
+    return all(within)
 
 
 def address_failures(request):

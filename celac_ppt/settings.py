@@ -218,6 +218,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 REVERSE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL
+# Password-reset e-mails an hour to one e-mail address, and requests an hour from one
+# client address (accounts.security.may_send_password_reset, counted in the cache).
+PASSWORD_RESET_EMAIL_LIMIT = envint("PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 20)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
 LOGIN_URL = "accounts:login"

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from conftest import PASSWORD
+from conftest import PASSWORD, make_official
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.security import client_address
+from outbox.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +281,58 @@ def test_deactivating_an_account_ends_its_sessions(client, official_mx):
     _, response = attempt("oficial-mx", PASSWORD, "192.0.2.77")
     assert response.status_code == 200
     assert "_auth_user_id" not in Client().session
+
+
+RESET = en("accounts:password_reset")
+
+
+def ask_for_reset(email, address="203.0.113.7"):
+    """One password-reset request from `address`; the page the visitor ends on."""
+    client = Client(REMOTE_ADDR=address)
+    response = client.post(RESET, {"email": email}, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def reset_emails():
+    return OutgoingEmail.objects.filter(key__startswith="password-reset:").count()
+
+
+def test_at_most_three_reset_emails_an_hour_go_to_one_address(settings, official_mx):
+    assert settings.PASSWORD_RESET_EMAIL_LIMIT == 3
+    pages = [ask_for_reset("oficial-mx@example.org", f"198.51.100.{n}") for n in range(3)]
+    assert reset_emails() == 3
+    # The fourth, from yet another address and spelled otherwise, is not sent...
+    page = ask_for_reset(" OFICIAL-MX@example.org", "192.0.2.99")
+    assert reset_emails() == 3
+    # ...and the visitor is told exactly what they are always told.
+    assert "If an account has that address, a link to choose a new password is on its way." in page
+    assert page == pages[-1]
+    # Another account's owner is not affected.
+    make_official("AR", "oficial-ar")
+    ask_for_reset("oficial-ar@example.org", "192.0.2.99")
+    assert reset_emails() == 4
+
+
+def test_at_most_twenty_reset_requests_an_hour_come_from_one_client(settings, official_mx):
+    assert settings.PASSWORD_RESET_ADDRESS_LIMIT == 20
+    for n in range(20):
+        ask_for_reset(f"nadie-{n}@example.org", "203.0.113.80")
+    page = ask_for_reset("oficial-mx@example.org", "203.0.113.80")
+    assert reset_emails() == 0
+    assert "If an account has that address" in page
+    # Another client still gets its e-mail.
+    ask_for_reset("oficial-mx@example.org", "192.0.2.10")
+    assert reset_emails() == 1
+
+
+def test_behind_a_proxy_the_reset_limit_counts_each_client(settings, official_mx):
+    settings.REVERSE_PROXY_COUNT = 1
+    for n in range(21):
+        Client(REMOTE_ADDR="127.0.0.1", headers={"x-forwarded-for": "198.51.100.66"}).post(
+            RESET, {"email": f"nadie-{n}@example.org"}
+        )
+    Client(REMOTE_ADDR="127.0.0.1", headers={"x-forwarded-for": "192.0.2.10"}).post(
+        RESET, {"email": "oficial-mx@example.org"}
+    )
+    assert reset_emails() == 1
