@@ -71,8 +71,10 @@ class RequestLimitsMiddleware:
     - A body larger than ``MAX_REQUEST_BYTES`` (by its ``Content-Length``): 413, before a byte
       of it is read, so a 200 MB upload costs the portal nothing. nginx refuses the same
       bodies first (``client_max_body_size`` in deploy/nginx.conf).
-    - An address or query string with a character the database refuses: 400, whatever the
-      page (an admin search or autocomplete, a public filter), instead of a server error.
+    - An address, query string or cookie with a character the database refuses: 400,
+      whatever the page (an admin search or autocomplete, a public filter, a forged session
+      cookie: Django's cookie parser turns ``"\\000"`` into a NUL), instead of a server
+      error.
 
     Placed after ``LocaleMiddleware``, so both pages speak the visitor's language, and
     before ``CsrfViewMiddleware``, the first to read a form's body.
@@ -94,9 +96,14 @@ class RequestLimitsMiddleware:
             )
             context = {"limit": filesizeformat(settings.MAX_REQUEST_BYTES)}
             return render(request, "413.html", context, status=413)
-        if _refused(request.path_info) or any(
-            _refused(key) or any(_refused(value) for value in values)
-            for key, values in request.GET.lists()
+        if (
+            _refused(request.path_info)
+            or any(
+                _refused(key) or any(_refused(value) for value in values)
+                for key, values in request.GET.lists()
+            )
+            # The session is read lazily, after this middleware: its key is still unused.
+            or any(_refused(key) or _refused(value) for key, value in request.COOKIES.items())
         ):
             return render(request, "400.html", status=400)
         return self.get_response(request)

@@ -1,5 +1,5 @@
 """Requests the portal will not take get a clear page before anything is read: a NUL in an
-address or a query string is a 400 (PostgreSQL refuses it: it used to be a server error),
+address, a query string or a cookie is a 400 (PostgreSQL refuses it: it used to be a server error),
 and a body over MAX_REQUEST_BYTES is a 413 before a byte of it is received."""
 
 import socket
@@ -45,6 +45,15 @@ def test_a_nul_in_the_address_or_query_is_a_bad_request(production, client, cura
     assert "<h1>Bad request</h1>" in page
     assert "Content-Security-Policy" in response.headers
     assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("url", ["/en/my-state/", "/admin/", "/en/"])
+def test_a_forged_session_cookie_with_a_nul_is_a_bad_request(production, url):
+    # Django's cookie parser reads the escape \\000 in a quoted value as a NUL.
+    cookie = 'sessionid="' + "\\000" * 12 + '"'
+    response = production.get(url, headers=EN, HTTP_COOKIE=cookie)
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()
 
 
 def test_the_bad_request_page_speaks_the_visitors_language(production):
