@@ -1,7 +1,13 @@
 """The portal's roles: which groups exist and what curators may do.
 
-Applied by the data migration ``0002_roles`` and again after every ``migrate`` or flush
-(``post_migrate``), so a database emptied after migrating still has its roles.
+Applied after every ``migrate`` or flush (``post_migrate``), so a database emptied after
+migrating still has its roles and a database migrated from an older release gets exactly
+today's permissions; the data migrations ``0002_roles`` and ``0003_official_accounts`` apply
+the lists of their own time.
+
+Curators hold no permission on users, groups or permissions: they manage officials' accounts
+only, through ``accounts.OfficialAccount`` (``accounts/admin.py``). Only superusers manage
+staff, groups and permissions.
 """
 
 from .models import CURATORS_GROUP, OFFICIALS_GROUP
@@ -19,27 +25,32 @@ CURATOR_PERMISSIONS = [
     ("commitments", "progressreport", ("view", "change", "review")),
     ("commitments", "evidence", ("view",)),
     ("commitments", "currentprogress", ("view",)),
-    ("accounts", "officialprofile", ("view", "add", "change", "delete")),
-    ("auth", "user", ("view", "add", "change")),
+    # Officials' accounts: create, set the state, deactivate and reactivate; never delete.
+    ("accounts", "officialaccount", ("view", "add", "change")),
 ]
 
 
-def ensure_roles(group_model=None, permission_model=None, using="default"):
-    """Create the curator and official groups if missing and give curators exactly their
-    permissions. Takes historical models from a migration; returns the curators' group."""
+def ensure_roles(
+    group_model=None, permission_model=None, using="default", permissions=CURATOR_PERMISSIONS
+):
+    """Create the curator and official groups if missing and give curators exactly
+    ``permissions``. Takes historical models (and their list) from a migration; returns the
+    curators' group."""
     if group_model is None:
         from django.contrib.auth.models import Group as group_model
         from django.contrib.auth.models import Permission as permission_model
 
-    permissions = [
+    granted = [
         permission_model.objects.using(using).get(
-            content_type__app_label=app_label, codename=f"{action}_{model}"
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename=f"{action}_{model}",
         )
-        for app_label, model, actions in CURATOR_PERMISSIONS
+        for app_label, model, actions in permissions
         for action in actions
     ]
     curators, _created = group_model.objects.using(using).get_or_create(name=CURATORS_GROUP)
-    curators.permissions.set(permissions)
+    curators.permissions.set(granted)
     group_model.objects.using(using).get_or_create(name=OFFICIALS_GROUP)
     return curators
 

@@ -1,9 +1,12 @@
-"""Failing cleanly when the database does: a 503 page, and nothing half-written."""
+"""Failing cleanly: a 503 page when the database does, and nothing half-written; a 400 or
+413 page, before anything is read, for a request the portal will not take."""
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 
 log = logging.getLogger("celac_ppt.database")
 
@@ -50,3 +53,57 @@ class DatabaseUnavailableMiddleware:
     def _unavailable(self, request, error):
         log.error("database unavailable on %s %s: %s", request.method, request.path, error)
         return unavailable_response(request)
+
+
+# What the database refuses in a text: PostgreSQL takes any other character but no NUL
+# ("A string literal cannot contain NUL (0x00) characters"), and would answer a search
+# for one with a server error.
+REFUSED_CHARACTERS = frozenset("\x00")
+
+
+def _refused(text):
+    return not REFUSED_CHARACTERS.isdisjoint(text)
+
+
+class RequestLimitsMiddleware:
+    """Refuses a request the portal will not take before anything reads it.
+
+    - A body larger than ``MAX_REQUEST_BYTES`` (by its ``Content-Length``): 413, before a byte
+      of it is read, so a 200 MB upload costs the portal nothing. nginx refuses the same
+      bodies first (``client_max_body_size`` in deploy/nginx.conf).
+    - An address, query string or cookie with a character the database refuses: 400,
+      whatever the page (an admin search or autocomplete, a public filter, a forged session
+      cookie: Django's cookie parser turns ``"\\000"`` into a NUL), instead of a server
+      error.
+
+    Placed after ``LocaleMiddleware``, so both pages speak the visitor's language, and
+    before ``CsrfViewMiddleware``, the first to read a form's body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return render(request, "400.html", status=400)
+        if length > settings.MAX_REQUEST_BYTES:
+            log.warning(
+                "request body refused on %s %s: %s bytes", request.method, request.path, length
+            )
+            context = {"limit": filesizeformat(settings.MAX_REQUEST_BYTES)}
+            return render(request, "413.html", context, status=413)
+        if (
+            _refused(request.path_info)
+            or any(
+                _refused(key) or any(_refused(value) for value in values)
+                for key, values in request.GET.lists()
+            )
+            # The session is read lazily, after this middleware: its key is still unused.
+            or any(_refused(key) or _refused(value) for key, value in request.COOKIES.items())
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

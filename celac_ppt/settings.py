@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "celac_ppt.http.private_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads forms), after the locale for its pages.
+    "celac_ppt.middleware.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,23 +195,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Brute-force protection (django-axes): an account, and an address, is locked for
-# AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT failed log-ins; a success clears the count.
+# Brute-force protection (django-axes, with accounts.security): AXES_FAILURE_LIMIT failed
+# log-ins on one account from one address lock that account from that address, and
+# AXES_ADDRESS_FAILURE_LIMIT failures from one address on any accounts lock the address,
+# for AXES_COOLOFF_MINUTES; a success clears that account's count from that address.
+# Neither can lock an official out from elsewhere.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One list inside the list: the account and the address together, not either one.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.security.AccountAndAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
-# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For; 0 trusts
-# only the socket's address, so a client cannot pick the address it is counted under.
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (1 behind
+# deploy/nginx.conf); 0 counts by the socket's address only, so a client cannot pick the
+# address it is counted under. Behind a proxy with 0, every client has the proxy's address.
+REVERSE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL
+# Password-reset e-mails an hour to one e-mail address, and requests an hour from one
+# client address (accounts.security.may_send_password_reset, counted in the cache).
+PASSWORD_RESET_EMAIL_LIMIT = envint("PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", 20)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
 LOGIN_URL = "accounts:login"
@@ -274,6 +286,14 @@ CURATORS_EMAIL = envlist("CURATORS_EMAIL")
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body taken at all, refused with 413 before it is read
+# (celac_ppt.middleware.RequestLimitsMiddleware): a report's 10 evidence files
+# (workspace.forms.MAX_FILES) of EVIDENCE_MAX_BYTES, its other fields
+# (DATA_UPLOAD_MAX_MEMORY_SIZE) and 1 MiB for the multipart framing; 106 MiB by default.
+# deploy/nginx.conf's client_max_body_size says the same.
+MAX_REQUEST_BYTES = envint(
+    "MAX_REQUEST_BYTES", 10 * EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+)
 
 # A strict policy: nothing unless listed, everything from this origin, nothing inline.
 SECURE_CSP = {

@@ -117,7 +117,8 @@ def test_filters_live_in_the_url_and_pagination_keeps_them(client, plan):
 )
 def test_invalid_filters_give_a_clear_message_never_an_error(client, plan, query):
     response = client.get("/en/commitments/?" + query)
-    assert response.status_code == 200
+    # A NUL, which PostgreSQL refuses, is a 400 before any page (tests/test_request_limits.py).
+    assert response.status_code == (400 if "%00" in query else 200)
     if not query.startswith(("page", "q")):
         assert "Some filters could not be understood and were ignored" in text_of(response)
         assert 'class="errorlist"' in response.content.decode()

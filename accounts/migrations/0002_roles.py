@@ -4,8 +4,25 @@ from django.db import migrations
 
 from accounts.roles import ensure_roles
 
+# The curators' permissions as this migration gave them; 0003 narrowed them, and
+# accounts.roles holds today's list.
+CURATOR_PERMISSIONS = [
+    ("areas", "thematicaxis", ("view", "add", "change", "delete")),
+    ("areas", "agency", ("view", "add", "change", "delete")),
+    ("areas", "official", ("view", "add", "change", "delete")),
+    ("areas", "workarea", ("view", "add", "change", "delete")),
+    ("areas", "objective", ("view", "add", "change", "delete")),
+    ("commitments", "commitment", ("view", "add", "change", "delete")),
+    ("commitments", "memberstate", ("view", "change")),
+    ("commitments", "progressreport", ("view", "change", "review")),
+    ("commitments", "evidence", ("view",)),
+    ("commitments", "currentprogress", ("view",)),
+    ("accounts", "officialprofile", ("view", "add", "change", "delete")),
+    ("auth", "user", ("view", "add", "change")),
+]
 
-def create_roles(apps, schema_editor):
+
+def create_permissions_now(apps):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; the groups need them now.
@@ -13,10 +30,15 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+
+
+def create_roles(apps, schema_editor):
+    create_permissions_now(apps)
     ensure_roles(
         apps.get_model("auth", "Group"),
         apps.get_model("auth", "Permission"),
         schema_editor.connection.alias,
+        CURATOR_PERMISSIONS,
     )
 
 
