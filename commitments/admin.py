@@ -130,8 +130,13 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publish the selected reports"), permissions=["review"])
     def publish_selected(self, request, queryset):
-        published, skipped = report_service.publish_many(queryset, by=request.user)
-        self._report_review(request, published, skipped, _("%(count)d report(s) published."))
+        result = report_service.publish_many(self._chosen(queryset), by=request.user)
+        self._report_review(
+            request,
+            result,
+            _("%(count)d report(s) published."),
+            _("Report %(number)s (%(reference)s · %(state)s) was not published: %(reason)s."),
+        )
 
     @admin.action(
         description=_("Return the selected reports with a reason"), permissions=["review"]
@@ -139,10 +144,15 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     def return_selected(self, request, queryset):
         form = ReturnForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
-            returned, skipped = report_service.return_many(
-                queryset, by=request.user, reason=form.cleaned_data["reason"]
+            result = report_service.return_many(
+                self._chosen(queryset), by=request.user, reason=form.cleaned_data["reason"]
             )
-            self._report_review(request, returned, skipped, _("%(count)d report(s) returned."))
+            self._report_review(
+                request,
+                result,
+                _("%(count)d report(s) returned."),
+                _("Report %(number)s (%(reference)s · %(state)s) was not returned: %(reason)s."),
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -154,13 +164,25 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/return_reports.html", context)
 
-    def _report_review(self, request, done, skipped, message):
-        self.message_user(request, message % {"count": done}, messages.SUCCESS)
-        if skipped:
+    @staticmethod
+    def _chosen(queryset):
+        return queryset.select_related("commitment", "member_state").order_by("pk")
+
+    def _report_review(self, request, result, done, left):
+        """One message for the reports done, one per report left as it was and why: each
+        report is published or returned on its own, whatever happened to the others."""
+        if result.done or not result.left:
+            self.message_user(request, done % {"count": len(result.done)}, messages.SUCCESS)
+        for report, error in result.left:
             self.message_user(
                 request,
-                _("%(count)d report(s) were not awaiting review and were left as they were.")
-                % {"count": skipped},
+                left
+                % {
+                    "number": report.pk,
+                    "reference": report.commitment.reference,
+                    "state": report.member_state.name,
+                    "reason": error.reason,
+                },
                 messages.WARNING,
             )
 
