@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 from reporting_helpers import OTHER_LEAF, bulk_published, make_report
@@ -462,3 +463,57 @@ def test_admin_actions_leave_out_reports_taken_meanwhile_and_say_why(
     )
     mexico.refresh_from_db()
     assert (mexico.review_state, mexico.return_reason) == (ReviewState.PUBLISHED, "")
+
+
+def admin_form_data(report, **overrides):
+    return {
+        "commitment": report.commitment_id,
+        "member_state": report.member_state_id,
+        "status": "in_progress",
+        "percentage": "41",
+        "narrative": report.narrative,
+        "reported_on": report.reported_on.isoformat(),
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        **overrides,
+    }
+
+
+def test_admin_cannot_add_a_second_open_report_on_a_pair(client_of, official_mx, curator):
+    curator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_progressreport", "change_progressreport"])
+    )
+    draft = make_report(official_mx)
+    response = client_of(curator).post(
+        reverse("admin:commitments_progressreport_add"), admin_form_data(draft), headers=EN
+    )
+    assert response.status_code == 200
+    assert (
+        f"México already has an open report on commitment 1.1 (report {draft.pk})"
+        in response.content.decode()
+    )
+    assert ProgressReport.objects.count() == 1
+
+
+def test_an_admin_edit_never_undoes_a_publication_made_meanwhile(
+    client_of, official_mx, curator, monkeypatch
+):
+    from commitments.admin import ProgressReportAdmin
+
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    loaded = ProgressReport.objects.get(pk=report.pk)
+    publish(report, by=curator)
+    # The admin's request loaded the report just before another curator published it.
+    monkeypatch.setattr(ProgressReportAdmin, "get_object", lambda *args, **kwargs: loaded)
+    response = client_of(curator).post(
+        reverse("admin:commitments_progressreport_change", args=[report.pk]),
+        admin_form_data(report),
+        headers=EN,
+    )
+    assert response.status_code == 409
+    assert "Your changes were not saved: it is already published." in response.content.decode()
+    report.refresh_from_db()
+    assert (report.review_state, report.percentage) == (ReviewState.PUBLISHED, 40)
+    assert CurrentProgress.objects.get().report == report

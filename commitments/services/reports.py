@@ -205,6 +205,15 @@ def _open_report(commitment_id, member_state_id):
     ).first()
 
 
+def claim_for_edit(report):
+    """Before a curator's admin form saves ``report``: raises ``ReviewError`` unless the
+    database still holds it in the state and at the version the form was loaded with (so
+    a publication is never undone by an older form), and bumps its version. Runs in the
+    admin's transaction."""
+    _claim(report.pk, (report.review_state,), report.version)
+    report.version += 1
+
+
 @transaction.atomic
 def remove_evidence(evidence, *, by):
     """Delete one piece of evidence of an editable report; its file goes after the commit."""
