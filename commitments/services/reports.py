@@ -6,6 +6,13 @@ current state of a commitment × member state always equals its latest published
 The review workflow (Akvo RSR's): draft → submitted → returned → resubmitted → published.
 Officials write drafts and submit; curators return with a reason or publish. Each
 transition leaves a history row naming the user and the reason.
+
+Two people may act on one report, or one commitment × member state, at the same instant.
+Each transition therefore starts with one conditional UPDATE (``_claim``) that re-checks its
+precondition on the stored row, never on the object the request loaded; the one that lost
+raises ``ReviewError`` and changes nothing, and the pages turn it into a 409. Publishing
+also locks the commitment, so the pair's current state is recomputed by one transaction at
+a time, from the database.
 """
 
 from django.db import IntegrityError, connection, transaction
