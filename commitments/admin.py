@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,7 @@ from areas.models import WorkArea
 
 from .forms import ReturnForm
 from .models import (
+    OPEN_REVIEW_STATES,
     Commitment,
     CurrentProgress,
     Evidence,
@@ -74,6 +76,35 @@ class MemberStateAdmin(admin.ModelAdmin):
     search_fields = ("iso_code", "name")
 
 
+class ProgressReportForm(forms.ModelForm):
+    """The admin's report form: it never makes a second open report on a commitment × member
+    state (the database refuses one too)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        commitment, state = cleaned.get("commitment"), cleaned.get("member_state")
+        if commitment is None or state is None or self.instance.is_published:
+            return cleaned
+        other = (
+            ProgressReport.objects.filter(
+                commitment=commitment,
+                member_state=state,
+                review_state__in=OPEN_REVIEW_STATES,
+            )
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if other is not None:
+            raise forms.ValidationError(
+                _(
+                    "%(state)s already has an open report on commitment %(reference)s "
+                    "(report %(number)s): change that one instead."
+                )
+                % {"state": state.name, "reference": commitment.reference, "number": other.pk}
+            )
+        return cleaned
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
@@ -122,16 +153,38 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change, form=ProgressReportForm, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if change:
-            # An official's open form on this report must now see it as stale.
-            obj.version += 1
+            # Saved only if nobody published, returned or edited it since it was loaded;
+            # an official's open form on it must now see it as stale.
+            report_service.claim_for_edit(obj)
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except report_service.ReviewError as error:
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("The report was not saved"),
+                "report": error.report,
+                "reason": error.reason,
+            }
+            return TemplateResponse(request, "admin/report_conflict.html", context, status=409)
 
     @admin.action(description=_("Publish the selected reports"), permissions=["review"])
     def publish_selected(self, request, queryset):
-        published, skipped = report_service.publish_many(queryset, by=request.user)
-        self._report_review(request, published, skipped, _("%(count)d report(s) published."))
+        result = report_service.publish_many(self._chosen(queryset), by=request.user)
+        self._report_review(
+            request,
+            result,
+            _("%(count)d report(s) published."),
+            _("Report %(number)s (%(reference)s · %(state)s) was not published: %(reason)s."),
+        )
 
     @admin.action(
         description=_("Return the selected reports with a reason"), permissions=["review"]
@@ -139,10 +192,15 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     def return_selected(self, request, queryset):
         form = ReturnForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
-            returned, skipped = report_service.return_many(
-                queryset, by=request.user, reason=form.cleaned_data["reason"]
+            result = report_service.return_many(
+                self._chosen(queryset), by=request.user, reason=form.cleaned_data["reason"]
             )
-            self._report_review(request, returned, skipped, _("%(count)d report(s) returned."))
+            self._report_review(
+                request,
+                result,
+                _("%(count)d report(s) returned."),
+                _("Report %(number)s (%(reference)s · %(state)s) was not returned: %(reason)s."),
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -154,13 +212,25 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/return_reports.html", context)
 
-    def _report_review(self, request, done, skipped, message):
-        self.message_user(request, message % {"count": done}, messages.SUCCESS)
-        if skipped:
+    @staticmethod
+    def _chosen(queryset):
+        return queryset.select_related("commitment", "member_state").order_by("pk")
+
+    def _report_review(self, request, result, done, left):
+        """One message for the reports done, one per report left as it was and why: each
+        report is published or returned on its own, whatever happened to the others."""
+        if result.done or not result.left:
+            self.message_user(request, done % {"count": len(result.done)}, messages.SUCCESS)
+        for report, error in result.left:
             self.message_user(
                 request,
-                _("%(count)d report(s) were not awaiting review and were left as they were.")
-                % {"count": skipped},
+                left
+                % {
+                    "number": report.pk,
+                    "reference": report.commitment.reference,
+                    "state": report.member_state.name,
+                    "reason": error.reason,
+                },
                 messages.WARNING,
             )
 

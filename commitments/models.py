@@ -63,6 +63,17 @@ class ReviewState(models.TextChoices):
 
 
 AWAITING_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
+# Not yet published: a commitment × member state has at most one report in these states.
+OPEN_REVIEW_STATES = (
+    ReviewState.DRAFT,
+    ReviewState.SUBMITTED,
+    ReviewState.RETURNED,
+    ReviewState.RESUBMITTED,
+)
+# Which published report of a commitment × member state is its current state: the latest
+# reporting date, then the latest publication, then the highest id. The one statement of the
+# order, for publishing (commitments.services.reports) and for rebuilding in SQL.
+CURRENT_ORDER = ("reported_on", "published_at", "id")
 
 
 def may_review(user):
@@ -254,6 +265,13 @@ class ProgressReport(models.Model):
                 condition=~models.Q(review_state=ReviewState.PUBLISHED)
                 | models.Q(published_at__isnull=False),
                 name="report_published_has_date",
+            ),
+            # Two officials opening a report on the same commitment at once: the second
+            # insert fails, and the workspace takes them to the first.
+            models.UniqueConstraint(
+                fields=["commitment", "member_state"],
+                condition=models.Q(review_state__in=OPEN_REVIEW_STATES),
+                name="one_open_report_per_pair",
             ),
         ]
         indexes = [

@@ -163,8 +163,13 @@ def test_every_commitment_has_a_freshness_light(client, plan):
 
 
 def test_unpublished_reports_are_invisible_on_the_dashboard(client, plan):
-    for state in (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED):
-        report("1.1", "BR", 100, review_state=state, narrative=f"SECRETO-{state}")
+    # One open report per commitment × state: one on each of three commitments.
+    for reference, state in zip(
+        ("1.1", "2.1", "4.1"),
+        (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED),
+        strict=True,
+    ):
+        report(reference, "BR", 100, review_state=state, narrative=f"SECRETO-{state}")
     html = get(client).content.decode()
     assert "SECRETO" not in html
     assert "Brasil</a></th>" in html  # the matrix row exists …

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import translation
-from reporting_helpers import LEAF, make_report
+from reporting_helpers import LEAF
 
-from commitments.models import Evidence, ProgressReport, ReviewState
+from commitments.models import Commitment, Evidence, ProgressReport, ReviewState
 from commitments.services import reports as report_service
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,7 @@ def test_a_failure_while_storing_files_leaves_no_file_behind(official_mx, media_
 
     monkeypatch.setattr(Evidence, "save", failing_save)
     report = ProgressReport(
-        commitment_id=make_report(official_mx).commitment_id,
+        commitment=Commitment.objects.get(reference=LEAF),
         member_state=official_mx.official_profile.member_state,
         status="in_progress",
         percentage=30,

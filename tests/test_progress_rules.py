@@ -212,8 +212,14 @@ def test_only_the_latest_published_report_counts(plan):
         commitment, mexico, 70, Status.IN_PROGRESS, ReviewState.SUBMITTED, TODAY.replace(day=20)
     )
     publish(newer)
-    for state in (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED):
-        make_report(commitment, mexico, 100, Status.COMPLETED, state, TODAY.replace(day=25))
+    # A state has one open report per commitment: Mexico's and two other states'.
+    for iso_code, state in (
+        ("MX", ReviewState.DRAFT),
+        ("AR", ReviewState.SUBMITTED),
+        ("BR", ReviewState.RETURNED),
+    ):
+        member_state = MemberState.objects.get(iso_code=iso_code)
+        make_report(commitment, member_state, 100, Status.COMPLETED, state, TODAY.replace(day=25))
 
     from commitments.services.current import current
 

@@ -393,3 +393,79 @@ def test_rebuilding_gives_the_public_pages_a_new_data_version(client, official_m
     assert again.status_code == 200
     assert again["ETag"] != page["ETag"]
     assert "1 of 33" in again.content.decode()
+
+
+# --- two officials of one state at once: 409, the text kept, one open report --------------
+
+
+def test_a_report_a_colleague_opened_meanwhile_is_not_doubled_and_the_text_is_kept(
+    client_of, official_mx
+):
+    from conftest import make_official
+
+    colleague = make_official("MX", "otra-oficial-mx")
+    client = client_of(official_mx)
+    assert client.get(new_url()).status_code == 200
+    opened = make_report(colleague, narrative="Texto de la colega.")
+    response = client.post(new_url(), form_data(narrative="Mi informe, escrito con cuidado."))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "A colleague opened a report on this commitment for your state" in page
+    assert "Mi informe, escrito con cuidado." in page
+    assert reverse("workspace:report", args=[opened.pk]) in page
+    assert list(ProgressReport.objects.values_list("pk", flat=True)) == [opened.pk]
+
+
+def test_two_officials_creating_the_same_report_at_the_same_instant_make_one(
+    client_of, official_mx, monkeypatch
+):
+    from conftest import make_official
+
+    from workspace.forms import ReportForm
+
+    colleague = make_official("MX", "otra-oficial-mx")
+    clean = ReportForm.clean
+    opened = []
+
+    def colleague_saves_first(form):
+        # After the page checked for an open report, before this one is inserted.
+        if not opened:
+            opened.append(make_report(colleague, narrative="Texto de la colega."))
+        return clean(form)
+
+    monkeypatch.setattr(ReportForm, "clean", colleague_saves_first)
+    response = client_of(official_mx).post(new_url(), form_data(narrative="Mi informe."))
+    assert response.status_code == 409
+    assert "A colleague opened a report on this commitment" in response.content.decode()
+    assert "Mi informe." in response.content.decode()
+    assert list(ProgressReport.objects.values_list("pk", flat=True)) == [opened[0].pk]
+
+
+def test_saving_while_a_colleague_submits_is_a_conflict_that_keeps_the_text(
+    client_of, official_mx, monkeypatch
+):
+    from workspace.forms import ReportForm
+
+    report = make_report(official_mx)
+    clean = ReportForm.clean
+
+    def colleague_submits_first(form):
+        # After the page loaded the report as editable, before it is saved.
+        if ProgressReport.objects.get(pk=report.pk).is_editable:
+            report_service.submit(report, by=official_mx)
+        return clean(form)
+
+    monkeypatch.setattr(ReportForm, "clean", colleague_submits_first)
+    response = client_of(official_mx).post(
+        reverse("workspace:report", args=[report.pk]),
+        form_data(narrative="Cambios de último momento.", version=report.version),
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else submitted this report while you were editing it" in page
+    assert "Cambios de último momento." in page
+    report.refresh_from_db()
+    assert (report.review_state, report.narrative) == (
+        ReviewState.SUBMITTED,
+        "Se firmó el acuerdo de cooperación.",
+    )

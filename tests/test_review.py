@@ -4,12 +4,13 @@ import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 from reporting_helpers import OTHER_LEAF, bulk_published, make_report
 
 from commitments.models import CurrentProgress, ProgressReport, ReviewState
-from commitments.services.reports import publish
+from commitments.services.reports import publish, return_report, submit
 
 pytestmark = pytest.mark.django_db
 # For the admin, whose addresses carry no language: the browser's language decides.
@@ -291,3 +292,228 @@ def test_roles_come_back_after_the_database_is_flushed(db):
     assert curators.permissions.filter(codename="review_progressreport").exists()
     assert not curators.permissions.filter(codename="delete_progressreport").exists()
     assert Group.objects.filter(name=OFFICIALS_GROUP).exists()
+
+
+# --- a curator acting on a page loaded before someone else acted: 409, nothing changed ------
+
+
+def versions_of(response):
+    """The hidden version of each report the queue lists, as the browser would post it."""
+    return dict(re.findall(r'name="(version-\d+)" value="(\d+)"', response.text))
+
+
+def test_bulk_publish_leaves_out_a_report_returned_meanwhile_and_says_why(
+    client_of, official_mx, official_ar, curator, mailoutbox, django_capture_on_commit_callbacks
+):
+    mexico = make_report(official_mx, ReviewState.SUBMITTED)
+    argentina = make_report(official_ar, ReviewState.SUBMITTED)
+    client = client_of(curator)
+    queue = client.get(QUEUE)
+    # Another curator returns Argentina's report while this page is open.
+    with django_capture_on_commit_callbacks(execute=True):
+        return_report(argentina, by=curator, reason="Falta el acta.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            QUEUE,
+            {"reports": [mexico.pk, argentina.pk], "action": "publish", **versions_of(queue)},
+        )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "1 report(s) published." in page
+    assert (
+        f"Report {argentina.pk} (1.1 · Argentina) was not published: "
+        "it has been returned to its state." in page
+    )
+    mexico.refresh_from_db()
+    argentina.refresh_from_db()
+    assert mexico.review_state == ReviewState.PUBLISHED
+    assert (argentina.review_state, argentina.return_reason) == (
+        ReviewState.RETURNED,
+        "Falta el acta.",
+    )
+    assert CurrentProgress.objects.get().report == mexico
+    # Argentina heard of the return only; Mexico of its publication.
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "oficial-ar@example.org",
+        "oficial-mx@example.org",
+    ]
+
+
+def test_bulk_return_leaves_out_a_report_published_meanwhile(
+    client_of, official_mx, official_ar, curator
+):
+    mexico = make_report(official_mx, ReviewState.SUBMITTED)
+    argentina = make_report(official_ar, ReviewState.SUBMITTED)
+    client = client_of(curator)
+    queue = client.get(QUEUE)
+    publish(mexico, by=curator)
+    response = client.post(
+        QUEUE,
+        {
+            "reports": [mexico.pk, argentina.pk],
+            "action": "return",
+            "reason": "Sin fuentes.",
+            **versions_of(queue),
+        },
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"Report {mexico.pk} (1.1 · México) was not returned: it is already published." in page
+    mexico.refresh_from_db()
+    argentina.refresh_from_db()
+    assert (mexico.review_state, mexico.return_reason) == (ReviewState.PUBLISHED, "")
+    assert argentina.review_state == ReviewState.RETURNED
+
+
+def test_bulk_publish_leaves_out_a_report_changed_since_the_queue_was_loaded(
+    client_of, official_mx, curator
+):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    client = client_of(curator)
+    queue = client.get(QUEUE)
+    # Returned and submitted again meanwhile: not what this curator read.
+    return_report(report, by=curator, reason="Corrija la fecha.")
+    submit(report, by=official_mx)
+    response = client.post(
+        QUEUE, {"reports": [report.pk], "action": "publish", **versions_of(queue)}
+    )
+    assert response.status_code == 409
+    assert "it was changed after the page was loaded" in response.content.decode()
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.RESUBMITTED
+    assert not CurrentProgress.objects.exists()
+
+
+def test_returning_from_the_report_page_after_it_was_published_is_a_conflict(
+    client_of, official_ar, curator, mailoutbox, django_capture_on_commit_callbacks
+):
+    report = make_report(official_ar, ReviewState.SUBMITTED)
+    url = en("workspace:review_report", report.pk)
+    client = client_of(curator)
+    version = re.search(r'name="version" value="(\d+)"', client.get(url).text).group(1)
+    publish(report, by=curator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "return", "reason": "Tarde.", "version": version})
+    assert response.status_code == 409
+    assert "The report was not returned: it is already published." in response.content.decode()
+    report.refresh_from_db()
+    assert (report.review_state, report.return_reason) == (ReviewState.PUBLISHED, "")
+    assert mailoutbox == []
+
+
+def test_publishing_from_the_report_page_a_version_changed_since_is_a_conflict(
+    client_of, official_ar, curator
+):
+    report = make_report(official_ar, ReviewState.SUBMITTED)
+    url = en("workspace:review_report", report.pk)
+    client = client_of(curator)
+    version = re.search(r'name="version" value="(\d+)"', client.get(url).text).group(1)
+    # Returned, corrected and resubmitted while the page was open.
+    return_report(report, by=curator, reason="Falta el indicador.")
+    ProgressReport.objects.filter(pk=report.pk).update(percentage=45)
+    submit(report, by=official_ar)
+    response = client.post(url, {"action": "publish", "version": version})
+    assert response.status_code == 409
+    assert "The report was not published: it was changed after the page was loaded." in (
+        response.content.decode()
+    )
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.RESUBMITTED
+
+
+def test_admin_actions_leave_out_reports_taken_meanwhile_and_say_why(
+    client_of, official_mx, official_ar, curator
+):
+    mexico = make_report(official_mx, ReviewState.SUBMITTED)
+    argentina = make_report(official_ar, ReviewState.SUBMITTED)
+    return_report(argentina, by=curator, reason="Falta el acta.")  # after the list was loaded
+    changelist = reverse("admin:commitments_progressreport_changelist")
+    client = client_of(curator)
+    response = client.post(
+        changelist,
+        {"action": "publish_selected", ACTION_CHECKBOX_NAME: [mexico.pk, argentina.pk]},
+        headers=EN,
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 report(s) published." in page
+    assert (
+        f"Report {argentina.pk} (1.1 · Argentina) was not published: "
+        "it has been returned to its state." in page
+    )
+    argentina.refresh_from_db()
+    assert (argentina.review_state, argentina.return_reason) == (
+        ReviewState.RETURNED,
+        "Falta el acta.",
+    )
+
+    response = client.post(
+        changelist,
+        {
+            "action": "return_selected",
+            ACTION_CHECKBOX_NAME: [mexico.pk],
+            "confirm": "yes",
+            "reason": "Tarde.",
+        },
+        headers=EN,
+        follow=True,
+    )
+    assert f"Report {mexico.pk} (1.1 · México) was not returned: it is already published." in (
+        response.content.decode()
+    )
+    mexico.refresh_from_db()
+    assert (mexico.review_state, mexico.return_reason) == (ReviewState.PUBLISHED, "")
+
+
+def admin_form_data(report, **overrides):
+    return {
+        "commitment": report.commitment_id,
+        "member_state": report.member_state_id,
+        "status": "in_progress",
+        "percentage": "41",
+        "narrative": report.narrative,
+        "reported_on": report.reported_on.isoformat(),
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        **overrides,
+    }
+
+
+def test_admin_cannot_add_a_second_open_report_on_a_pair(client_of, official_mx, curator):
+    curator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_progressreport", "change_progressreport"])
+    )
+    draft = make_report(official_mx)
+    response = client_of(curator).post(
+        reverse("admin:commitments_progressreport_add"), admin_form_data(draft), headers=EN
+    )
+    assert response.status_code == 200
+    assert (
+        f"México already has an open report on commitment 1.1 (report {draft.pk})"
+        in response.content.decode()
+    )
+    assert ProgressReport.objects.count() == 1
+
+
+def test_an_admin_edit_never_undoes_a_publication_made_meanwhile(
+    client_of, official_mx, curator, monkeypatch
+):
+    from commitments.admin import ProgressReportAdmin
+
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    loaded = ProgressReport.objects.get(pk=report.pk)
+    publish(report, by=curator)
+    # The admin's request loaded the report just before another curator published it.
+    monkeypatch.setattr(ProgressReportAdmin, "get_object", lambda *args, **kwargs: loaded)
+    response = client_of(curator).post(
+        reverse("admin:commitments_progressreport_change", args=[report.pk]),
+        admin_form_data(report),
+        headers=EN,
+    )
+    assert response.status_code == 409
+    assert "Your changes were not saved: it is already published." in response.content.decode()
+    report.refresh_from_db()
+    assert (report.review_state, report.percentage) == (ReviewState.PUBLISHED, 40)
+    assert CurrentProgress.objects.get().report == report

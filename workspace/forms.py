@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import STATUS_PERCENTAGES, ProgressReport, Status
+from commitments.models import STATUS_PERCENTAGES, ProgressReport, ReviewState, Status
 
 MAX_FILES = 10
 MAX_LINKS = 10
@@ -203,8 +203,11 @@ class ReportForm(forms.ModelForm):
 class BulkReviewForm(forms.Form):
     ACTIONS = [("publish", _("Publish")), ("return", _("Return"))]
 
+    # Any report that has been in the queue: one published or returned by someone else
+    # since the page was loaded is left as it was, with the reason, not refused with the
+    # whole selection. A draft never was in the queue.
     reports = forms.ModelMultipleChoiceField(
-        queryset=ProgressReport.objects.awaiting_review(),
+        queryset=ProgressReport.objects.exclude(review_state=ReviewState.DRAFT),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Select at least one report.")},
     )
@@ -220,4 +223,11 @@ class BulkReviewForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") == "return" and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Say why the reports are returned."))
+        # The version of each report the page showed ("version-<id>"): one saved since is
+        # left as it was.
+        cleaned["versions"] = {
+            report.pk: int(version)
+            for report in cleaned.get("reports", ())
+            if (version := self.data.get(f"version-{report.pk}", "")).isdigit()
+        }
         return cleaned

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from commitments.forms import ReturnForm
 from commitments.models import (
     AWAITING_REVIEW,
+    OPEN_REVIEW_STATES,
     Commitment,
     CurrentProgress,
     Evidence,
@@ -29,13 +30,6 @@ from commitments.services import reports as report_service
 
 from .filters import ReviewQueueFilter
 from .forms import BulkReviewForm, ReportForm
-
-OPEN_STATES = (
-    ReviewState.DRAFT,
-    ReviewState.RETURNED,
-    ReviewState.SUBMITTED,
-    ReviewState.RESUBMITTED,
-)
 
 
 def _official_state(request):
@@ -96,7 +90,7 @@ def home(request):
     # Oldest first so that the newest open report of a commitment wins.
     for report in (
         ProgressReport.objects.for_state(state)
-        .filter(review_state__in=OPEN_STATES)
+        .filter(review_state__in=OPEN_REVIEW_STATES)
         .order_by("updated_at", "pk")
         .only(
             "commitment_id", "review_state", "return_reason", "reported_on", "updated_at", "is_demo"
@@ -144,11 +138,13 @@ def report_new(request, reference):
     )
     open_report = (
         ProgressReport.objects.for_state(state)
-        .filter(commitment=commitment, review_state__in=OPEN_STATES)
+        .filter(commitment=commitment, review_state__in=OPEN_REVIEW_STATES)
         .order_by("-updated_at")
         .first()
     )
     if open_report is not None:
+        if request.method == "POST":
+            return _opened_meanwhile(request, open_report)
         messages.info(request, _("Your state already has a report on this commitment in progress."))
         return redirect("workspace:report", pk=open_report.pk)
     current = (
@@ -169,16 +165,21 @@ def report(request, pk):
     if request.method == "POST" and not report.is_editable:
         if request.POST.get("version") in (None, "", str(report.version)):
             raise PermissionDenied
-        # Submitted or published by someone else while this form was open.
-        messages.error(
-            request,
-            _(
-                "Someone else submitted this report while you were editing it, so it can no "
-                "longer be edited. Your text was not saved; it is shown below."
-            ),
-        )
-        return _render_report(request, report, None, unsaved=request.POST, status=409)
+        return _submitted_meanwhile(request, report)
     return _report_form(request, report)
+
+
+def _submitted_meanwhile(request, report):
+    """Submitted or published by someone else while this form was open: 409, the text shown
+    but not saved."""
+    messages.error(
+        request,
+        _(
+            "Someone else submitted this report while you were editing it, so it can no "
+            "longer be edited. Your text was not saved; it is shown below."
+        ),
+    )
+    return _render_report(request, report, None, unsaved=request.POST, status=409)
 
 
 def _report_form(request, report, initial=None, correcting=None):
@@ -198,6 +199,12 @@ def _report_form(request, report, initial=None, correcting=None):
                 )
             except report_service.StaleReport as stale:
                 return _stale_form(request, stale.current)
+            except report_service.ReviewError as error:
+                if error.report is None:
+                    raise Http404 from None
+                return _submitted_meanwhile(request, _report_for_official(request, report.pk))
+            except report_service.OpenReportExists as opened:
+                return _opened_meanwhile(request, opened.existing)
             if submitting:
                 messages.success(request, _("Report submitted: the curators have been told."))
                 return redirect("workspace:home")
@@ -206,6 +213,23 @@ def _report_form(request, report, initial=None, correcting=None):
         return _render_report(request, report, form, correcting=correcting, status=400)
     form = ReportForm(instance=report, initial=initial) if editable else None
     return _render_report(request, report, form, correcting=correcting)
+
+
+def _opened_meanwhile(request, existing):
+    """A colleague opened a report on the same commitment first: a state has one open
+    report per commitment, so this one is not created. 409, with the colleague's report
+    to continue in and the text shown but not saved."""
+    messages.error(
+        request,
+        _(
+            "A colleague opened a report on this commitment for your state while you were "
+            "writing yours, and a state has one open report per commitment. Your text was not "
+            "saved; it is shown below. Continue in your colleague's report."
+        ),
+    )
+    existing = _report_for_official(request, existing.pk)
+    form = ReportForm(instance=existing) if existing.is_editable else None
+    return _render_report(request, existing, form, unsaved=request.POST, status=409)
 
 
 def _stale_form(request, current):
@@ -259,7 +283,10 @@ def report_submit(request, pk):
     if not report.narrative.strip():
         messages.error(request, _("Describe the progress before submitting the report."))
         return redirect("workspace:report", pk=report.pk)
-    report_service.submit(report, by=request.user)
+    try:
+        report_service.submit(report, by=request.user)
+    except report_service.ReviewError:
+        return _submitted_meanwhile(request, _report_for_official(request, pk))
     messages.success(request, _("Report submitted: the curators have been told."))
     return redirect("workspace:home")
 
@@ -273,7 +300,10 @@ def evidence_delete(request, pk):
     )
     if not evidence.report.is_editable:
         raise PermissionDenied
-    report_service.remove_evidence(evidence, by=request.user)
+    try:
+        report_service.remove_evidence(evidence, by=request.user)
+    except report_service.ReviewError:
+        return _submitted_meanwhile(request, _report_for_official(request, evidence.report_id))
     messages.success(request, _("Evidence removed."))
     return redirect("workspace:report", pk=evidence.report_id)
 
@@ -294,28 +324,18 @@ def evidence_download(request, pk):
 @login_required
 def review_queue(request):
     _require_curator(request)
+    status = 200
     if request.method == "POST":
         form = BulkReviewForm(request.POST)
         if form.is_valid():
-            chosen = form.cleaned_data["reports"]
-            if form.cleaned_data["action"] == "publish":
-                done, skipped = report_service.publish_many(chosen, by=request.user)
-                messages.success(request, _("%(count)d report(s) published.") % {"count": done})
-            else:
-                done, skipped = report_service.return_many(
-                    chosen, by=request.user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, _("%(count)d report(s) returned.") % {"count": done})
-            if skipped:
-                messages.warning(
-                    request,
-                    _(
-                        "%(count)d report(s) were no longer awaiting review and were left as "
-                        "they were."
-                    )
-                    % {"count": skipped},
-                )
-            return redirect(request.get_full_path())
+            result = _bulk_review(request, form.cleaned_data)
+            if not result.left:
+                return redirect(request.get_full_path())
+            # Some reports were taken by someone else meanwhile: the page says which.
+            status = 409
+            form = BulkReviewForm()
+        else:
+            status = 400
     else:
         form = BulkReviewForm()
     queue = ReviewQueueFilter(
@@ -329,40 +349,85 @@ def review_queue(request):
         request,
         "workspace/review_queue.html",
         {"filter": queue, "page_obj": page, "form": form},
-        status=400 if form.is_bound else 200,
+        status=status,
     )
+
+
+def _bulk_review(request, cleaned):
+    """Publish or return each chosen report on its own; one message for those done and one
+    per report left as it was, saying why."""
+    chosen = cleaned["reports"].select_related("commitment", "member_state").order_by("pk")
+    if cleaned["action"] == "publish":
+        result = report_service.publish_many(chosen, by=request.user, versions=cleaned["versions"])
+        done = _("%(count)d report(s) published.")
+        left = _("Report %(number)s (%(reference)s · %(state)s) was not published: %(reason)s.")
+    else:
+        result = report_service.return_many(
+            chosen, by=request.user, reason=cleaned["reason"], versions=cleaned["versions"]
+        )
+        done = _("%(count)d report(s) returned.")
+        left = _("Report %(number)s (%(reference)s · %(state)s) was not returned: %(reason)s.")
+    if result.done or not result.left:
+        messages.success(request, done % {"count": len(result.done)})
+    for report, error in result.left:
+        messages.warning(request, left % _left_as_it_was(report, error))
+    return result
+
+
+def _left_as_it_was(report, error):
+    return {
+        "number": report.pk,
+        "reference": report.commitment.reference,
+        "state": report.member_state.name,
+        "reason": error.reason,
+    }
+
+
+def _posted_version(request):
+    """The version of the report the curator's page showed, or None if it did not say."""
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() else None
 
 
 @login_required
 def review_report(request, pk):
     _require_curator(request)
-    report = get_object_or_404(
-        ProgressReport.objects.select_related(
-            "commitment__area", "member_state", "author", "reviewed_by"
-        ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id"))),
-        pk=pk,
-    )
+    report = _report_for_review(pk)
     return_form = ReturnForm()
     status = 200
     if request.method == "POST":
-        if report.review_state not in AWAITING_REVIEW:
-            messages.error(request, _("This report is not awaiting review."))
-            status = 409
-        elif request.POST.get("action") == "publish":
-            report_service.publish(report, by=request.user)
-            messages.success(request, _("Report published."))
-            return redirect("workspace:review")
-        elif request.POST.get("action") == "return":
-            return_form = ReturnForm(request.POST)
-            if return_form.is_valid():
-                report_service.return_report(
-                    report, by=request.user, reason=return_form.cleaned_data["reason"]
+        action = request.POST.get("action")
+        try:
+            if report.review_state not in AWAITING_REVIEW and action in ("publish", "return"):
+                raise report_service.ReviewError(report)
+            if action == "publish":
+                report_service.publish(
+                    report, by=request.user, expected_version=_posted_version(request)
                 )
-                messages.success(request, _("Report returned to its state."))
+                messages.success(request, _("Report published."))
                 return redirect("workspace:review")
+            if action == "return":
+                return_form = ReturnForm(request.POST)
+                if return_form.is_valid():
+                    report_service.return_report(
+                        report,
+                        by=request.user,
+                        reason=return_form.cleaned_data["reason"],
+                        expected_version=_posted_version(request),
+                    )
+                    messages.success(request, _("Report returned to its state."))
+                    return redirect("workspace:review")
             status = 400
-        else:
-            status = 400
+        except report_service.ReviewError as error:
+            if error.report is None:
+                raise Http404 from None
+            if action == "publish":
+                message = _("The report was not published: %(reason)s.")
+            else:
+                message = _("The report was not returned: %(reason)s.")
+            messages.error(request, message % {"reason": error.reason})
+            report = _report_for_review(pk)
+            status = 409
     history = list(report.history.select_related("history_user").order_by("-history_date")[:20])
     return render(
         request,
@@ -375,4 +440,13 @@ def review_report(request, pk):
             "awaiting_review": report.review_state in AWAITING_REVIEW,
         },
         status=status,
+    )
+
+
+def _report_for_review(pk):
+    return get_object_or_404(
+        ProgressReport.objects.select_related(
+            "commitment__area", "member_state", "author", "reviewed_by"
+        ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id"))),
+        pk=pk,
     )

@@ -6,15 +6,28 @@ current state of a commitment × member state always equals its latest published
 The review workflow (Akvo RSR's): draft → submitted → returned → resubmitted → published.
 Officials write drafts and submit; curators return with a reason or publish. Each
 transition leaves a history row naming the user and the reason.
+
+Two people may act on one report, or one commitment × member state, at the same instant.
+Each transition therefore starts with one conditional UPDATE (``_claim``) that re-checks its
+precondition on the stored row, never on the object the request loaded; the one that lost
+raises ``ReviewError`` and changes nothing, and the pages turn it into a 409. Publishing
+also locks the commitment, so the pair's current state is recomputed by one transaction at
+a time, from the database.
 """
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from ..models import (
     AWAITING_REVIEW,
+    CURRENT_ORDER,
+    EDITABLE_BY_OFFICIAL,
+    OPEN_REVIEW_STATES,
+    Commitment,
     CurrentProgress,
     DataVersion,
     Evidence,
@@ -26,9 +39,37 @@ from . import notifications
 # simple_history keeps change reasons in a 100-character column.
 _REASON_LENGTH = 100
 
+# What an official's form changes on a report that already exists.
+OFFICIAL_FIELDS = ("status", "percentage", "reported_on", "narrative")
+
 
 class ReviewError(Exception):
-    """The report is not in a review state that allows this action."""
+    """The report, as the database holds it now, does not allow the action: someone else
+    moved it on (or it never allowed it). Nothing was changed.
+
+    ``report`` is the report as stored (None once deleted); ``changed`` says it is still in
+    a state that allows the action but was saved since the caller loaded it."""
+
+    def __init__(self, report, *, changed=False):
+        self.report = report
+        self.review_state = report.review_state if report is not None else None
+        self.changed = changed
+        super().__init__(f"report is {self.review_state or 'gone'}")
+
+    @property
+    def reason(self):
+        """Why, in a few translated words that end a sentence ("…: already published")."""
+        if self.report is None:
+            return gettext("it no longer exists")
+        if self.changed:
+            return gettext("it was changed after the page was loaded")
+        return {
+            ReviewState.DRAFT: gettext("it has not been submitted"),
+            ReviewState.SUBMITTED: gettext("it was submitted for review"),
+            ReviewState.RESUBMITTED: gettext("it was submitted for review"),
+            ReviewState.RETURNED: gettext("it has been returned to its state"),
+            ReviewState.PUBLISHED: gettext("it is already published"),
+        }[self.review_state]
 
 
 class StaleReport(Exception):
@@ -37,6 +78,47 @@ class StaleReport(Exception):
     def __init__(self, current):
         super().__init__("stale report")
         self.current = current
+
+
+class OpenReportExists(Exception):
+    """The state already has an open report on the commitment (``existing``): a second
+    one is never created."""
+
+    def __init__(self, existing):
+        super().__init__("an open report exists")
+        self.existing = existing
+
+
+def newest_first():
+    """``CURRENT_ORDER`` as an ``order_by``: the pair's current report comes first."""
+    return [F(name).desc() for name in CURRENT_ORDER]
+
+
+def current_rank(report):
+    """``CURRENT_ORDER`` as a Python key: the greater report is the more current."""
+    return tuple(getattr(report, name) for name in CURRENT_ORDER)
+
+
+def _claim(pk, allowed, expected_version=None, **conditions):
+    """The guard of every transition: one conditional UPDATE that bumps the version of
+    report ``pk`` only while the database holds it in one of the ``allowed`` states (and at
+    ``expected_version``, when given). Returns the report as stored, or raises
+    ``ReviewError`` naming what it found.
+
+    Run first in the caller's transaction: on PostgreSQL the UPDATE keeps the row locked
+    until the commit, and a competing UPDATE waits, then re-reads the committed row and
+    matches nothing; on SQLite the transaction holds the database's write lock. Either
+    way the precondition is checked on the stored row, never on an object loaded earlier.
+    """
+    rows = ProgressReport.objects.filter(pk=pk, review_state__in=allowed, **conditions)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    claimed = rows.update(version=F("version") + 1)
+    stored = ProgressReport.objects.filter(pk=pk).first()
+    if not claimed:
+        changed = stored is not None and stored.review_state in allowed
+        raise ReviewError(stored, changed=changed)
+    return stored
 
 
 def _record(report, by, reason):
@@ -51,27 +133,53 @@ def _record(report, by, reason):
 def save_report(report, *, by, expected_version=None, links=(), files=(), submit=False):
     """Create or update an official's report and attach new evidence; submit it if asked.
 
-    ``report`` carries the form's values. Raises ``StaleReport`` when the stored report's
-    version is not ``expected_version`` (the version the form was loaded with) and
-    ``ReviewError`` when it is no longer editable. Evidence files are written last and
-    removed again if anything fails, so a failed save leaves nothing in storage.
+    ``report`` carries the form's values. Raises ``OpenReportExists`` when a new report
+    meets one its state opened meanwhile on the same commitment, ``ReviewError`` when the
+    stored report is no longer editable and ``StaleReport`` when it was saved since the
+    form was loaded (its version is not ``expected_version``). Returns the saved report.
+    Evidence files are written last and removed again if anything fails, so a failed save
+    leaves nothing in storage.
     """
-    creating = report.pk is None
-    if not creating:
-        stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        if stored.version != expected_version:
+    if report.pk is None:
+        report.author = by
+        report.review_state = ReviewState.DRAFT
+        report.version = 1
+        if submit:
+            _mark_submitted(report)
+        _record(
+            report, by, gettext_noop("Submitted for review") if submit else gettext_noop("Created")
+        )
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            existing = _open_report(report.commitment_id, report.member_state_id)
+            if existing is None:
+                raise
+            raise OpenReportExists(existing) from None
+    else:
+        if expected_version is None:
+            # A form that does not say which version it edits could overwrite anything.
+            stored = ProgressReport.objects.filter(pk=report.pk).first()
+            if stored is None or not stored.is_editable:
+                raise ReviewError(stored)
             raise StaleReport(stored)
-        if not stored.is_editable:
-            raise ReviewError(stored.review_state)
-        report.review_state = stored.review_state
-        report.version = stored.version + 1
-    report.author = by
-    reason = gettext_noop("Created") if creating else gettext_noop("Edited")
-    if submit:
-        _mark_submitted(report)
-        reason = gettext_noop("Submitted for review")
-    _record(report, by, reason)
-    report.save()
+        try:
+            stored = _claim(report.pk, EDITABLE_BY_OFFICIAL, expected_version)
+        except ReviewError as error:
+            if error.changed:
+                raise StaleReport(error.report) from None
+            raise
+        for name in OFFICIAL_FIELDS:
+            setattr(stored, name, getattr(report, name))
+        stored.author = by
+        if submit:
+            _mark_submitted(stored)
+        _record(
+            stored, by, gettext_noop("Submitted for review") if submit else gettext_noop("Edited")
+        )
+        stored.save()
+        report = stored
 
     stored_files = []
     try:
@@ -96,12 +204,29 @@ def save_report(report, *, by, expected_version=None, links=(), files=(), submit
     return report
 
 
+def _open_report(commitment_id, member_state_id):
+    return ProgressReport.objects.filter(
+        commitment_id=commitment_id,
+        member_state_id=member_state_id,
+        review_state__in=OPEN_REVIEW_STATES,
+    ).first()
+
+
+def claim_for_edit(report):
+    """Before a curator's admin form saves ``report``: raises ``ReviewError`` unless the
+    database still holds it in the state and at the version the form was loaded with (so
+    a publication is never undone by an older form), and bumps its version. Runs in the
+    admin's transaction."""
+    _claim(report.pk, (report.review_state,), report.version)
+    report.version += 1
+
+
 @transaction.atomic
 def remove_evidence(evidence, *, by):
     """Delete one piece of evidence of an editable report; its file goes after the commit."""
     report = ProgressReport.objects.select_for_update().get(pk=evidence.report_id)
     if not report.is_editable:
-        raise ReviewError(report.review_state)
+        raise ReviewError(report)
     stored_file = evidence.file
     evidence._history_user = by
     evidence._change_reason = gettext_noop("Evidence removed")
@@ -117,18 +242,16 @@ def _mark_submitted(report):
     elif report.review_state == ReviewState.DRAFT:
         report.review_state = ReviewState.SUBMITTED
     else:
-        raise ReviewError(report.review_state)
+        raise ReviewError(report)
     report.submitted_at = timezone.now()
 
 
 @transaction.atomic
-def submit(report, *, by):
-    """Send a draft or returned report to the curators."""
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if not report.is_editable:
-        raise ReviewError(report.review_state)
+def submit(report, *, by, expected_version=None):
+    """Send a draft or returned report with a narrative to the curators. Raises
+    ``ReviewError`` when it is no longer editable (or was saved since ``expected_version``)."""
+    report = _claim(report.pk, EDITABLE_BY_OFFICIAL, expected_version, narrative__gt="")
     _mark_submitted(report)
-    report.version += 1
     _record(report, by, gettext_noop("Submitted for review"))
     report.save()
     transaction.on_commit(lambda: notifications.report_submitted(report))
@@ -136,18 +259,17 @@ def submit(report, *, by):
 
 
 @transaction.atomic
-def return_report(report, *, by, reason):
-    """Send a submitted report back to its state with the curator's reason."""
+def return_report(report, *, by, reason, expected_version=None):
+    """Send a submitted report back to its state with the curator's reason. Raises
+    ``ReviewError`` when it is not awaiting review any more (or was saved since
+    ``expected_version``)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("A report is returned with a reason.")
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if report.review_state not in AWAITING_REVIEW:
-        raise ReviewError(report.review_state)
+    report = _claim(report.pk, AWAITING_REVIEW, expected_version)
     report.review_state = ReviewState.RETURNED
     report.return_reason = reason
     report.reviewed_by = by
-    report.version += 1
     _record(report, by, gettext_noop("Returned"))
     report.save()
     transaction.on_commit(lambda: notifications.report_returned(report))
@@ -155,86 +277,136 @@ def return_report(report, *, by, reason):
 
 
 @transaction.atomic
-def publish(report, by=None, now=None):
-    """Publish ``report``: it becomes immutable and, unless a newer one is already
-    published, the state's current status for its commitment. Returns the report.
+def publish(report, by=None, now=None, expected_version=None):
+    """Publish ``report``: it becomes immutable and part of its pair's public timeline.
+    Returns the report; raises ``ReviewError`` when it is not awaiting review any more (or
+    was saved since ``expected_version``).
 
-    A report published while another is current supersedes it: that is how a correction
-    works, and the superseded report stays in the public timeline."""
+    It becomes the pair's current state when it ranks first by ``CURRENT_ORDER``. Then it
+    supersedes the report that was current, which stays in the timeline: that is how a
+    correction works. A report dated before the current one replaces nothing; it takes
+    its place in the timeline, and the current one stays current.
+    """
     now = now or timezone.now()
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if report.review_state == ReviewState.PUBLISHED:
-        return report
+    report = _claim(report.pk, AWAITING_REVIEW, expected_version)
+    _lock_pairs(pk=report.commitment_id)
     previous = (
-        CurrentProgress.objects.select_for_update()
-        .filter(commitment_id=report.commitment_id, member_state_id=report.member_state_id)
+        _pair_published(report.commitment_id, report.member_state_id)
+        .exclude(pk=report.pk)
+        .order_by(*newest_first())
         .first()
     )
     report.review_state = ReviewState.PUBLISHED
     report.published_at = now
     report.reviewed_by = by
     report.return_reason = ""
-    if previous is not None and report.supersedes_id is None and previous.report_id != report.pk:
-        report.supersedes_id = previous.report_id
-    report.version += 1
+    report.supersedes = None
+    if (
+        previous is not None
+        and current_rank(report) > current_rank(previous)
+        # Never two reports replacing one (imports may already have linked one).
+        and not ProgressReport.objects.filter(supersedes=previous).exists()
+    ):
+        report.supersedes = previous
     _record(report, by, gettext_noop("Published"))
     report.save()
-    set_current(report)
+    set_current(report.commitment_id, report.member_state_id)
     transaction.on_commit(lambda: notifications.report_published(report))
     return report
 
 
-def publish_many(reports, *, by):
-    """Publish each report awaiting review; returns (published, skipped) counts.
-
-    One transaction per report: one report in an unexpected state does not undo the others.
-    """
-    published = skipped = 0
-    for report in reports:
-        if report.review_state in AWAITING_REVIEW:
-            publish(report, by=by)
-            published += 1
-        else:
-            skipped += 1
-    return published, skipped
+def _lock_pairs(**commitments):
+    """Serialize the writers of these commitments' current states on PostgreSQL (two
+    publishes on one pair, a publish and a rebuild): each locks the commitment rows first.
+    NO KEY UPDATE, so inserting reports that refer to a commitment is not held up. SQLite
+    needs nothing: its transactions take the write lock when they begin."""
+    rows = Commitment.objects.select_for_update(no_key=True).filter(**commitments)
+    list(rows.order_by("pk").values_list("pk", flat=True))
 
 
-def return_many(reports, *, by, reason):
-    """Return each report awaiting review with the same reason; returns (returned, skipped)."""
-    returned = skipped = 0
+def _pair_published(commitment_id, member_state_id):
+    return ProgressReport.objects.published().filter(
+        commitment_id=commitment_id, member_state_id=member_state_id
+    )
+
+
+class BulkResult:
+    """What a bulk action did: the reports ``done`` and, for each one ``left`` as it was,
+    the ``ReviewError`` that says why."""
+
+    def __init__(self):
+        self.done = []
+        self.left = []
+
+    def __bool__(self):
+        return bool(self.done or self.left)
+
+
+def _each(reports, action):
+    # One transaction per report: one that lost a race does not undo the others.
+    result = BulkResult()
     for report in reports:
         try:
-            return_report(report, by=by, reason=reason)
-        except ReviewError:
-            skipped += 1
-        else:
-            returned += 1
-    return returned, skipped
+            result.done.append(action(report))
+        except ReviewError as error:
+            result.left.append((report, error))
+    return result
 
 
-def set_current(report):
-    """Make ``report`` the current state of its pair unless a later-dated report is."""
-    current = CurrentProgress.objects.filter(
-        commitment_id=report.commitment_id, member_state_id=report.member_state_id
-    ).first()
-    if current is not None and (current.reported_on, current.published_at) > (
-        report.reported_on,
-        report.published_at,
-    ):
-        return current
-    values = {
-        "report": report,
-        "status": report.status,
-        "percentage": report.percentage,
-        "reported_on": report.reported_on,
-        "published_at": report.published_at,
-    }
+def publish_many(reports, *, by, versions=None):
+    """Publish each report still awaiting review; returns a ``BulkResult``. ``versions``
+    ({pk: version}) are the versions the curator saw: one saved since is left as it was."""
+    versions = versions or {}
+    return _each(
+        reports, lambda report: publish(report, by=by, expected_version=versions.get(report.pk))
+    )
+
+
+def return_many(reports, *, by, reason, versions=None):
+    """Return each report still awaiting review with the same reason; returns a
+    ``BulkResult``, as ``publish_many`` does."""
+    versions = versions or {}
+    return _each(
+        reports,
+        lambda report: return_report(
+            report, by=by, reason=reason, expected_version=versions.get(report.pk)
+        ),
+    )
+
+
+def set_current(commitment_id, member_state_id):
+    """Recompute the current state of one commitment × member state from its published
+    reports in the database, by ``CURRENT_ORDER``; returns it (None: nothing published).
+    The caller holds the pair's lock (``_lock_pairs``)."""
+    best = _pair_published(commitment_id, member_state_id).order_by(*newest_first()).first()
+    if best is None:
+        CurrentProgress.objects.filter(
+            commitment_id=commitment_id, member_state_id=member_state_id
+        ).delete()
+        return None
     current, _created = CurrentProgress.objects.update_or_create(
-        commitment_id=report.commitment_id,
-        member_state_id=report.member_state_id,
-        defaults=values,
+        commitment_id=commitment_id,
+        member_state_id=member_state_id,
+        defaults={
+            "report": best,
+            "status": best.status,
+            "percentage": best.percentage,
+            "reported_on": best.reported_on,
+            "published_at": best.published_at,
+        },
     )
     return current
+
+
+CURRENT_COLUMNS = (
+    "commitment_id",
+    "member_state_id",
+    "report_id",
+    "status",
+    "percentage",
+    "reported_on",
+    "published_at",
+)
 
 
 @transaction.atomic
@@ -242,33 +414,32 @@ def rebuild_current_progress():
     """Recompute every current state from the published reports. Returns the row count.
 
     One INSERT … SELECT with a window function: the database ranks each pair's published
-    reports (latest reporting date, then latest publication, then highest id, as
-    ``set_current`` decides) and keeps the first, so a million reports never pass through
-    Python.
+    reports by ``CURRENT_ORDER``, as publishing does, and keeps the first, so a million
+    reports never pass through Python. Publishes wait for it (the commitments are locked).
     """
+    _lock_pairs()
     CurrentProgress.objects.all().delete()
-    current = CurrentProgress._meta.db_table
-    reports = ProgressReport._meta.db_table
+    ranked = (
+        ProgressReport.objects.published()
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("commitment_id"), F("member_state_id")],
+                order_by=newest_first(),
+            )
+        )
+        .filter(position=1)
+        .order_by()
+        .values_list(*(name if name != "report_id" else "id" for name in CURRENT_COLUMNS))
+    )
+    select, params = ranked.query.sql_with_params()
     qn = connection.ops.quote_name
-    sql = f"""
-        INSERT INTO {qn(current)}
-            (commitment_id, member_state_id, report_id, status, percentage,
-             reported_on, published_at)
-        SELECT commitment_id, member_state_id, id, status, percentage, reported_on, published_at
-        FROM (
-            SELECT commitment_id, member_state_id, id, status, percentage, reported_on,
-                   published_at,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY commitment_id, member_state_id
-                       ORDER BY reported_on DESC, published_at DESC, id DESC
-                   ) AS position
-            FROM {qn(reports)}
-            WHERE review_state = %s
-        ) ranked
-        WHERE position = 1
-    """
+    columns = ", ".join(qn(name) for name in CURRENT_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ReviewState.PUBLISHED.value])
+        cursor.execute(
+            f"INSERT INTO {qn(CurrentProgress._meta.db_table)} ({columns}) {select}",  # noqa: S608
+            params,
+        )
         count = cursor.rowcount
     # The INSERT sends no model signals: the pages and the kept figures learn of it here.
     DataVersion.bump(DataVersion.PROGRESS)
