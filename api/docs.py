@@ -1,5 +1,8 @@
 """The schema and its interactive documentation.
 
+The schema is in English (its descriptions are for developers) whatever the reader's
+language, so its address is one document for everyone, as the page cache expects.
+
 Swagger UI's code and styles are served from static/ (drf-spectacular-sidecar), with its
 start-up script as a file of its own (``SpectacularSwaggerSplitView``), so the site's
 policy ``script-src 'self'`` holds on this page too. Its template carries one small inline
@@ -13,10 +16,16 @@ from pathlib import Path
 
 import drf_spectacular
 from django.conf import settings
+from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.views.decorators.csp import csp_override
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularSwaggerSplitView,
+    SpectacularYAMLAPIView,
+)
 
 TEMPLATE = (
     Path(drf_spectacular.__file__).parent / "templates" / "drf_spectacular" / "swagger_ui.html"
@@ -39,3 +48,20 @@ def docs_policy():
 class Docs(SpectacularSwaggerSplitView):
     url_name = "api:schema-json"
     authentication_classes = []
+
+
+class EnglishSchema:
+    authentication_classes = []
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return self._get_schema_response(request)
+
+
+class JSONSchema(EnglishSchema, SpectacularJSONAPIView):
+    pass
+
+
+class YAMLSchema(EnglishSchema, SpectacularYAMLAPIView):
+    pass

@@ -2,9 +2,8 @@
 (``celac_ppt.urls``): ETag, 304, compression and the page cache."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularYAMLAPIView
 
-from . import views
+from . import docs, views
 
 app_name = "api"
 
@@ -26,12 +25,12 @@ urlpatterns = [
     path("v1/history/", views.History.as_view(), name="history"),
     path(
         "schema.json",
-        SpectacularJSONAPIView.as_view(authentication_classes=[]),
+        docs.JSONSchema.as_view(),
         name="schema-json",
     ),
     path(
         "schema.yaml",
-        SpectacularYAMLAPIView.as_view(authentication_classes=[]),
+        docs.YAMLSchema.as_view(),
         name="schema-yaml",
     ),
     # Anything else under /api/ is the API's own 404, in JSON.

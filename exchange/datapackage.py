@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 
 from commitments.services import columns
 
@@ -40,7 +41,7 @@ FIELD_TYPES = {"uri": ("string", "uri")}
 def field(column):
     """A column as a Table Schema field."""
     kind, fmt = FIELD_TYPES.get(column.type, (column.type, None))
-    described = {"name": column.name, "type": kind, "description": column.description}
+    described = {"name": column.name, "type": kind, "description": str(column.description)}
     if fmt:
         described["format"] = fmt
     constraints = {}
@@ -79,7 +80,12 @@ def csv_name(table):
 
 def descriptor(base_url, in_zip=False):
     """The package's ``datapackage.json``: resources at ``base_url`` + their address, or at
-    the CSVs' names inside the zip."""
+    the CSVs' names inside the zip. Its texts are in English, whatever the reader's language."""
+    with translation.override("en"):
+        return _descriptor(base_url, in_zip)
+
+
+def _descriptor(base_url, in_zip):
     source = {"title": SOURCE_TITLE}
     if in_zip:
         source["path"] = SOURCE_FILE.as_posix()
@@ -96,8 +102,8 @@ def descriptor(base_url, in_zip=False):
             {
                 "profile": "tabular-data-resource",
                 "name": table.name,
-                "title": table.title,
-                "description": table.description,
+                "title": str(table.title),
+                "description": str(table.description),
                 "path": csv_name(table) if in_zip else f"{base_url}/{table.path}",
                 "format": "csv",
                 "mediatype": "text/csv",

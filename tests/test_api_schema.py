@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.progress_data import make_published_reports
+from tests.test_browser_csp import watched_page  # noqa: F401  (a fixture)
 
 CHECKS = [
     not_a_server_error,
@@ -99,3 +100,13 @@ def test_the_live_api_keeps_to_its_schema(live_plan, settings):
             case.call_and_validate(checks=CHECKS)
 
         check()
+
+
+@pytest.mark.browser
+def test_the_documentation_runs_in_a_browser_under_its_policy(watched_page, live_plan):  # noqa: F811
+    page, visit, _console = watched_page
+    assert visit(live_plan.url + "/api/docs/") == []
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "CELAC PPT 2020" in page.locator(".swagger-ui .info .title").inner_text()
+    page.locator("#operations-v1-v1_commitments_list").wait_for()
+    assert page.evaluate("window.__cspViolations") == []

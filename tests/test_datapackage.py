@@ -2,10 +2,12 @@
 
 import io
 import json
+import re
 import zipfile
 
 import frictionless
 import pytest
+from markupsafe import escape
 
 from commitments.services import columns
 from tests.progress_data import make_published_reports
@@ -58,3 +60,56 @@ def test_a_broken_table_fails_validation(client, plan, tmp_path):
     table.write_text(table.read_text(encoding="utf-8-sig") + "unknown,Otro,many\r\n", "utf-8-sig")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not report.valid
+
+
+def test_the_open_data_page_lists_every_download_with_its_columns(client, plan):
+    response = client.get("/en/open-data/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for table in columns.TABLES:
+        assert f'href="/{table.path}"' in html
+        for column in table.columns:
+            assert f"<code>{column.name}</code>" in html
+    assert escape(str(columns.COMMITMENT[0].description)) in html
+    for address in ("/api/v1/", "/api/docs/", "/api/schema.json", "/open-data/datapackage.json"):
+        assert f'href="{address}' in html
+    assert 'href="/open-data/celac-ppt-2020.zip"' in html
+    # Linked from every page's header.
+    assert 'href="/en/open-data/"' in client.get("/en/").content.decode()
+
+
+def test_the_open_data_page_speaks_the_readers_language(client, plan):
+    html = client.get("/es/open-data/").content.decode()
+    assert "Datos abiertos y API" in html
+    assert "La referencia del compromiso en el plan" in html
+
+
+def json_ld_of(html):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match
+    return match.group(1)
+
+
+def test_the_open_data_page_describes_the_dataset_for_catalogues(client, plan):
+    response = client.get("/en/open-data/")
+    text = json_ld_of(response.content.decode())
+    dataset = json.loads(text)
+    assert dataset["@type"] == "Dataset"
+    assert dataset["license"].startswith("https://creativecommons.org/licenses/by/4.0")
+    assert dataset["temporalCoverage"] == "2020"
+    assert dataset["spatialCoverage"]["@type"] == "Place"
+    assert dataset["publisher"]["name"]
+    formats = {item["encodingFormat"] for item in dataset["distribution"]}
+    assert formats == {"text/csv", "application/json", "application/zip"}
+    urls = {item["contentUrl"] for item in dataset["distribution"]}
+    assert "http://testserver/commitments/data.csv" in urls
+    # The site's policy has no script exception for it: it is data, not a script.
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_the_json_ld_cannot_close_its_script_element():
+    from public.views import json_ld
+
+    text = str(json_ld({"name": "</script><script>alert(1)</script> & <!--"}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"

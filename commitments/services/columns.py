@@ -1,5 +1,8 @@
 """The columns of the open-data tables, in order, each with its type and meaning.
 
+Meanings and titles are translatable: the open-data page shows them in the reader's
+language; the data package and the API's schema give them in English.
+
 This is the one description of every table: the CSV and JSON downloads write these columns,
 the data package (``/open-data/datapackage.json``) turns them into Table Schemas, the API's
 serializers into fields of its OpenAPI schema, and the open-data page lists them.
@@ -14,6 +17,8 @@ null (JSON) when there is none.
 """
 
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -41,79 +46,93 @@ def _count(name, description, required=False):
 
 
 REFERENCE = Column(
-    "reference", "string", "The commitment's reference in the plan, e.g. 1.1 or 13.2.4.", True
+    "reference", "string", _("The commitment's reference in the plan, e.g. 1.1 or 13.2.4."), True
 )
 STATE_ISO = Column(
-    "member_state_iso", "string", "The member state's ISO 3166-1 alpha-2 code, e.g. MX.", True
+    "member_state_iso", "string", _("The member state's ISO 3166-1 alpha-2 code, e.g. MX."), True
 )
-STATE_NAME = Column("member_state", "string", "The member state's name, in Spanish.", True)
+STATE_NAME = Column("member_state", "string", _("The member state's name, in Spanish."), True)
 AREA_NUMBER = Column(
-    "area_number", "integer", "The number of the work area (1 to 14).", True, minimum=1
+    "area_number", "integer", _("The number of the work area (1 to 14)."), True, minimum=1
 )
-AREA_NAME = Column("area_name", "string", "The name of the work area, in Spanish.", True)
+AREA_NAME = Column("area_name", "string", _("The name of the work area, in Spanish."), True)
 
 COMMITMENT = (
     REFERENCE,
     Column(
         "parent_reference",
         "string",
-        "The reference of the commitment this one is a sub-commitment of (empty for a "
-        "top-level commitment).",
+        _(
+            "The reference of the commitment this one is a sub-commitment of (empty for a "
+            "top-level commitment)."
+        ),
     ),
     AREA_NUMBER,
     AREA_NAME,
-    Column("axis_number", "integer", "The number of the work area's thematic axis.", True),
+    Column("axis_number", "integer", _("The number of the work area's thematic axis."), True),
     Column(
         "responsible_agencies",
         "string",
-        "The acronyms of the agencies responsible for the work area, separated by '; '.",
+        _("The acronyms of the agencies responsible for the work area, separated by '; '."),
     ),
-    Column("commitment", "string", "The commitment's text, as the plan words it.", True),
-    Column("due_date", "date", "The deadline read as a date (YYYY-MM-DD), if the plan sets one."),
-    Column("due_label", "string", "The deadline as the plan words it, if it sets one."),
+    Column("commitment", "string", _("The commitment's text, as the plan words it."), True),
+    Column(
+        "due_date", "date", _("The deadline read as a date (YYYY-MM-DD), if the plan sets one.")
+    ),
+    Column("due_label", "string", _("The deadline as the plan words it, if it sets one.")),
     Column(
         "scope",
         "string",
-        "Whose figures the row holds: 'region' for the whole region, or a member state's ISO "
-        "code for that state's own.",
+        _(
+            "Whose figures the row holds: 'region' for the whole region, or a member state's ISO "
+            "code for that state's own."
+        ),
         True,
     ),
     Column(
         "status",
         "string",
-        "The commitment's status, following its mean: no_reports, not_started, in_progress, "
-        "completed or suspended.",
+        _(
+            "The commitment's status, following its mean: no_reports, not_started, in_progress, "
+            "completed or suspended."
+        ),
         True,
         enum=STATUS_VALUES,
     ),
     _percentage(
         "mean_percentage",
-        "The mean of the percentages reported, to one decimal; empty without reports. States "
-        "that have not reported are left out, never counted as 0.",
+        _(
+            "The mean of the percentages reported, to one decimal; empty without reports. States "
+            "that have not reported are left out, never counted as 0."
+        ),
     ),
-    _count("states_reported", "How many member states reported on it.", True),
-    _count("states_total", "How many member states the coverage counts (33 for the region).", True),
+    _count("states_reported", _("How many member states reported on it."), True),
+    _count(
+        "states_total", _("How many member states the coverage counts (33 for the region)."), True
+    ),
     _count(
         "sub_commitments_reported",
-        "For a commitment with sub-commitments: how many of them have at least one report.",
+        _("For a commitment with sub-commitments: how many of them have at least one report."),
     ),
-    _count("sub_commitments_total", "For a commitment with sub-commitments: how many it has."),
-    Column("last_report_date", "date", "The reporting date of the latest published report."),
+    _count("sub_commitments_total", _("For a commitment with sub-commitments: how many it has.")),
+    Column("last_report_date", "date", _("The reporting date of the latest published report.")),
     Column(
         "freshness",
         "string",
-        "The age of the latest report: green (up to 12 months), amber (12 to 24), red (older "
-        "or none).",
+        _(
+            "The age of the latest report: green (up to 12 months), amber (12 to 24), red (older "
+            "or none)."
+        ),
         True,
         enum=FRESHNESS_VALUES,
     ),
     Column(
         "overdue",
         "boolean",
-        "Whether its deadline has passed and it is not completed.",
+        _("Whether its deadline has passed and it is not completed."),
         True,
     ),
-    Column("url", "uri", "The commitment's public page.", True),
+    Column("url", "uri", _("The commitment's public page."), True),
 )
 
 MATRIX = (
@@ -123,42 +142,48 @@ MATRIX = (
     AREA_NAME,
     _percentage(
         "mean_percentage",
-        "The state's mean over the area's top-level commitments it reported on; empty when it "
-        "reported on none.",
+        _(
+            "The state's mean over the area's top-level commitments it reported on; empty when it "
+            "reported on none."
+        ),
     ),
-    _count("commitments_reported", "How many of the area's top-level commitments it reported on."),
-    _count("commitments_total", "How many top-level commitments the area holds.", True),
+    _count(
+        "commitments_reported", _("How many of the area's top-level commitments it reported on.")
+    ),
+    _count("commitments_total", _("How many top-level commitments the area holds."), True),
 )
 
 BREAKDOWN = (
     Column(
         "group",
         "string",
-        "What the row is: a work area, a thematic axis or an agency.",
+        _("What the row is: a work area, a thematic axis or an agency."),
         True,
         enum=("area", "axis", "agency"),
     ),
     Column(
         "key",
         "string",
-        "The area's or axis' number, or the agency's acronym.",
+        _("The area's or axis' number, or the agency's acronym."),
         True,
     ),
-    Column("name", "string", "Its name, in Spanish.", True),
+    Column("name", "string", _("Its name, in Spanish."), True),
     _percentage(
         "mean_percentage",
-        "The mean of the top-level commitments it holds that have at least one report.",
+        _("The mean of the top-level commitments it holds that have at least one report."),
     ),
-    _count("states_reported", "How many member states reported on any of its commitments.", True),
-    _count("states_total", "How many member states there are.", True),
-    _count("commitments_reported", "How many of its top-level commitments have a report.", True),
-    _count("commitments_total", "How many top-level commitments it holds.", True),
+    _count(
+        "states_reported", _("How many member states reported on any of its commitments."), True
+    ),
+    _count("states_total", _("How many member states there are."), True),
+    _count("commitments_reported", _("How many of its top-level commitments have a report."), True),
+    _count("commitments_total", _("How many top-level commitments it holds."), True),
 )
 
 STATUS = (
-    Column("status", "string", "A commitment status.", True, enum=STATUS_VALUES),
-    Column("label", "string", "The status in Spanish.", True),
-    _count("commitments", "How many commitments have that status.", True),
+    Column("status", "string", _("A commitment status."), True, enum=STATUS_VALUES),
+    Column("label", "string", _("The status in Spanish."), True),
+    _count("commitments", _("How many commitments have that status."), True),
 )
 
 COMMITMENT_STATE = (
@@ -168,39 +193,43 @@ COMMITMENT_STATE = (
     Column(
         "status",
         "string",
-        "The state's status for the commitment (no_reports when it has not reported).",
+        _("The state's status for the commitment (no_reports when it has not reported)."),
         True,
         enum=STATUS_VALUES,
     ),
-    _percentage("percentage", "The state's percentage (a mean over sub-commitments for a parent)."),
-    _count("sub_commitments_reported", "For a parent: how many sub-commitments it reported on."),
-    _count("sub_commitments_total", "For a parent: how many sub-commitments it has."),
-    Column("last_report_date", "date", "The reporting date of its latest published report."),
-    Column("report_url", "uri", "The public page of its current report."),
+    _percentage(
+        "percentage", _("The state's percentage (a mean over sub-commitments for a parent).")
+    ),
+    _count("sub_commitments_reported", _("For a parent: how many sub-commitments it reported on.")),
+    _count("sub_commitments_total", _("For a parent: how many sub-commitments it has.")),
+    Column("last_report_date", "date", _("The reporting date of its latest published report.")),
+    Column("report_url", "uri", _("The public page of its current report.")),
     Column(
         "evidence_urls",
         "string",
-        "The addresses of its current report's evidence, separated by spaces.",
+        _("The addresses of its current report's evidence, separated by spaces."),
     ),
 )
 
 REPORT = (
-    Column("report_id", "integer", "The published report's number.", True, minimum=1),
-    Column("published_at", "datetime", "When a curator published it (ISO 8601).", True),
-    Column("reported_on", "date", "The reporting date the member state gave.", True),
+    Column("report_id", "integer", _("The published report's number."), True, minimum=1),
+    Column("published_at", "datetime", _("When a curator published it (ISO 8601)."), True),
+    Column("reported_on", "date", _("The reporting date the member state gave."), True),
     STATE_ISO,
     STATE_NAME,
     REFERENCE,
     Column(
         "status",
         "string",
-        "The status the state reported.",
+        _("The status the state reported."),
         True,
         enum=REPORT_STATUS_VALUES,
     ),
-    _count("percentage", "The percentage the state reported (0 to 100).", True),
-    Column("demo", "boolean", "Whether it is demonstration data rather than a real report.", True),
-    Column("url", "uri", "The report's public page.", True),
+    _count("percentage", _("The percentage the state reported (0 to 100)."), True),
+    Column(
+        "demo", "boolean", _("Whether it is demonstration data rather than a real report."), True
+    ),
+    Column("url", "uri", _("The report's public page."), True),
 )
 
 
@@ -237,8 +266,8 @@ class Table:
 TABLES = (
     Table(
         "commitments",
-        "Commitments",
-        "Every commitment of the plan with its regional figures and coverage, in plan order.",
+        _("Commitments"),
+        _("Every commitment of the plan with its regional figures and coverage, in plan order."),
         "commitments/data.csv",
         COMMITMENT,
         ("reference",),
@@ -246,48 +275,48 @@ TABLES = (
     ),
     Table(
         "state-by-area",
-        "Member states × work areas",
-        "Each member state's own mean in each work area, one row per cell of the matrix.",
+        _("Member states × work areas"),
+        _("Each member state's own mean in each work area, one row per cell of the matrix."),
         "open-data/matrix.csv",
         MATRIX,
         ("member_state_iso", "area_number"),
     ),
     Table(
         "progress-by-area",
-        "Progress by work area",
-        "The regional mean and coverage of each work area.",
+        _("Progress by work area"),
+        _("The regional mean and coverage of each work area."),
         "open-data/progress-by-area.csv",
         BREAKDOWN,
         ("group", "key"),
     ),
     Table(
         "progress-by-axis",
-        "Progress by thematic axis",
-        "The regional mean and coverage of each thematic axis.",
+        _("Progress by thematic axis"),
+        _("The regional mean and coverage of each thematic axis."),
         "open-data/progress-by-axis.csv",
         BREAKDOWN,
         ("group", "key"),
     ),
     Table(
         "progress-by-agency",
-        "Progress by responsible agency",
-        "The regional mean and coverage of the work areas each agency is responsible for.",
+        _("Progress by responsible agency"),
+        _("The regional mean and coverage of the work areas each agency is responsible for."),
         "open-data/progress-by-agency.csv",
         BREAKDOWN,
         ("group", "key"),
     ),
     Table(
         "commitments-by-status",
-        "Commitments by status",
-        "How many commitments are in each status.",
+        _("Commitments by status"),
+        _("How many commitments are in each status."),
         "open-data/progress-by-status.csv",
         STATUS,
         ("status",),
     ),
     Table(
         "latest-reports",
-        "Latest published reports",
-        "The ten most recently published progress reports.",
+        _("Latest published reports"),
+        _("The ten most recently published progress reports."),
         "open-data/latest-reports.csv",
         REPORT,
         ("report_id",),
@@ -300,13 +329,13 @@ TABLES = (
 PER_ITEM_TABLES = (
     (
         "commitment-states",
-        "The member states of one commitment",
+        _("The member states of one commitment"),
         "commitments/{reference}/states.csv",
         COMMITMENT_STATE,
     ),
     (
         "state-commitments",
-        "One member state's commitments",
+        _("One member state's commitments"),
         "states/{iso}/commitments.csv",
         COMMITMENT,
     ),
