@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from commitments.services import columns
 from tests.progress_data import make_published_reports
+from tests.test_accessibility import axe_source, violations  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,16 @@ def test_the_json_ld_cannot_close_its_script_element():
     text = str(json_ld({"name": "</script><script>alert(1)</script> & <!--"}))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script> & <!--"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_open_data_page_is_accessible(page, live_plan, axe_source, width):  # noqa: F811
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ("/es/open-data/", "/fr/open-data/"):
+        response = page.goto(live_plan.url + path)
+        assert response.status == 200
+        assert page.locator("h1").count() == 1
+        assert violations(page, axe_source) == [], path
+        # Nothing scrolls sideways on a phone: the column tables scroll within themselves.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
