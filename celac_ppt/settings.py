@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "public",
     "workspace",
     "exchange",
+    # The read-only API (api/), its OpenAPI schema and documentation.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +333,51 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# The read-only API (/api/v1/): JSON only, whatever the Accept header asks, so an address is
+# one resource that the public-page cache and ETags (celac_ppt.http) serve to everyone; no
+# sessions or log-ins; anonymous clients limited to API_ANON_RATE requests (DRF's syntax:
+# "120/minute", "5000/day"), counted in the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.AlwaysJSON",
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # As the log-in lockout counts clients (0: the socket address; X-Forwarded-For is never
+    # trusted from a client).
+    "NUM_PROXIES": REVERSE_PROXY_COUNT,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "PAGE_SIZE": envint("API_PAGE_SIZE", 50),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CELAC PPT 2020 work plan API",
+    "DESCRIPTION": (
+        "Read-only access to the work plan of Mexico's 2020 Pro Tempore Presidency of CELAC: "
+        "work areas, thematic axes, agencies, commitments with their figures and coverage, "
+        "member states, published progress reports with their evidence, the member state x "
+        "work area matrix and the monthly progress history. The figures are those of the "
+        "public pages. Only published reports are ever shown. Every response carries a strong "
+        "ETag: send it back in If-None-Match to get 304 Not Modified while nothing changed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CommitmentStatusEnum": "commitments.services.columns.STATUS_VALUES",
+        "ReportStatusEnum": "commitments.services.columns.REPORT_STATUS_VALUES",
+    },
+}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

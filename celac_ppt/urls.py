@@ -5,11 +5,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from api import docs as api_docs
+
 from . import views
 from .http import public_pages
 
 urlpatterns = [
     path("", public_pages(include("exchange.urls"))),
+    # The documentation page is not kept with the public pages: its own security policy
+    # (api.docs) must come with every copy of it.
+    path("api/docs/", api_docs.Docs.as_view(), name="api-docs"),
+    path("api/", public_pages(include("api.urls"))),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),

@@ -34,3 +34,8 @@ urlpatterns = [
         "open-data/latest-reports.<fmt:fmt>", views.latest_reports_download, name="latest_reports"
     ),
 ]
+
+urlpatterns += [
+    path("open-data/datapackage.json", views.datapackage, name="datapackage"),
+    path("open-data/celac-ppt-2020.zip", views.datapackage_zip, name="datapackage_zip"),
+]

@@ -3,13 +3,20 @@ that do not depend on the reader's language (their links point to the Spanish pa
 
 import functools
 
-from django.http import Http404
-from django.urls import reverse
+from django.http import Http404, HttpResponse
 from django.utils import translation
 
 from commitments.services import columns
 from commitments.services.current import current, current_plan
 from commitments.services.links import absolute
+from commitments.services.records import (
+    breakdown_records,
+    commitment_record,
+    commitment_state_records,
+    matrix_records,
+    report_records,
+    status_records,
+)
 from commitments.services.tables import (
     breakdowns,
     commitment_page_data,
@@ -19,6 +26,7 @@ from commitments.services.tables import (
     state_page_data,
 )
 
+from . import datapackage as datapackage_service
 from . import opendata
 
 
@@ -34,95 +42,11 @@ def spanish_links(view):
     return wrapper
 
 
-def commitment_record(row, request, scope, parents):
-    """A commitment row as the downloads write it (columns.COMMITMENT_COLUMNS).
-
-    ``parents``: {id: commitment} holding its parent (the plan's, which never loads one)."""
-    commitment, figure = row.commitment, row.figure
-    return {
-        "reference": commitment.reference,
-        "parent_reference": parents[commitment.parent_id].reference
-        if commitment.parent_id
-        else None,
-        "area_number": commitment.area.number,
-        "area_name": commitment.area.name,
-        "axis_number": commitment.area.axis.number,
-        "responsible_agencies": "; ".join(agency.acronym for agency in row.agencies),
-        "commitment": commitment.text,
-        "due_date": commitment.due_date,
-        "due_label": commitment.due_label or None,
-        "scope": scope,
-        "status": figure.status,
-        "mean_percentage": figure.mean_1dp,
-        "states_reported": figure.states_reported,
-        "states_total": figure.states_total,
-        "sub_commitments_reported": figure.parts_reported,
-        "sub_commitments_total": figure.parts_total,
-        "last_report_date": figure.last_reported,
-        "freshness": row.freshness,
-        "overdue": row.overdue,
-        "url": absolute(commitment.get_absolute_url()),
-    }
-
-
-def breakdown_records(by, items):
-    return [
-        {
-            "group": by,
-            "key": key,
-            "name": name,
-            "mean_percentage": figure.mean_1dp,
-            "states_reported": figure.states_reported,
-            "states_total": figure.states_total,
-            "commitments_reported": figure.parts_reported,
-            "commitments_total": figure.parts_total,
-        }
-        for key, name, _url, figure in items
-    ]
-
-
-def matrix_records(cells):
-    return [
-        {
-            "member_state_iso": state.iso_code,
-            "member_state": state.name,
-            "area_number": area.number,
-            "area_name": area.name,
-            "mean_percentage": figure.mean_1dp,
-            "commitments_reported": figure.parts_reported,
-            "commitments_total": figure.parts_total,
-        }
-        for state, row in cells
-        for area, figure in row
-    ]
-
-
-def report_records(reports, request):
-    return [
-        {
-            "report_id": report.pk,
-            "published_at": report.published_at,
-            "reported_on": report.reported_on,
-            "member_state_iso": report.member_state.iso_code,
-            "member_state": report.member_state.name,
-            "reference": report.commitment.reference,
-            "status": report.status,
-            "percentage": report.percentage,
-            "demo": report.is_demo,
-            "url": absolute(report.get_absolute_url()),
-        }
-        for report in reports
-    ]
-
-
 @spanish_links
 def breakdown_download(request, by, fmt):
     plan, rollup = current()
     if by == "status":
-        records = [
-            {"status": value, "label": str(label), "commitments": count}
-            for value, label, count in rollup.status_counts()
-        ]
+        records = status_records(rollup)
         return opendata.download(fmt, "commitments-by-status", columns.STATUS_COLUMNS, records)
     items = breakdowns(rollup, plan.areas, plan.axes).get(by)
     if items is None:
@@ -159,30 +83,7 @@ def commitment_states_download(request, reference, fmt):
     commitment, _plan, _rollup, _child_ids, _subtree, _current, state_rows = commitment_page_data(
         reference
     )
-    records = []
-    for item in state_rows:
-        figure = item["figure"]
-        report_id = item["report_id"]
-        records.append(
-            {
-                "reference": commitment.reference,
-                "member_state_iso": item["state"].iso_code,
-                "member_state": item["state"].name,
-                "status": figure.status,
-                "percentage": figure.mean_1dp,
-                "sub_commitments_reported": figure.parts_reported,
-                "sub_commitments_total": figure.parts_total,
-                "last_report_date": figure.last_reported,
-                "report_url": absolute(reverse("public:report", args=[report_id]))
-                if report_id
-                else None,
-                "evidence_urls": " ".join(
-                    absolute(reverse("workspace:evidence", args=[e.pk])) if e.is_file else e.url
-                    for e in item["evidence"]
-                )
-                or None,
-            }
-        )
+    records = commitment_state_records(commitment, state_rows, request)
     return opendata.download(
         fmt,
         f"commitment-{commitment.reference}-states",
@@ -200,3 +101,52 @@ def state_download(request, iso_code, fmt):
     return opendata.download(
         fmt, f"state-{state.iso_code}-commitments", columns.COMMITMENT_COLUMNS, records
     )
+
+
+def table_records(request):
+    """{table name: its records} for every table of the data package, from one plan and
+    rollup: what each table's own download holds."""
+    _filterset, rows, _state, plan = filtered_rows({})
+    _plan, rollup = current()
+    items = breakdowns(rollup, plan.areas, plan.axes)
+    return {
+        "commitments": [
+            commitment_record(row, request, "region", plan.commitment_by_id) for row in rows
+        ],
+        "state-by-area": matrix_records(matrix(rollup, plan.states, plan.areas)),
+        **{
+            f"progress-by-{by}": breakdown_records(by, items[by])
+            for by in ("area", "axis", "agency")
+        },
+        "commitments-by-status": status_records(rollup),
+        "latest-reports": report_records(latest_published(plan), request),
+    }
+
+
+def _base_url(request):
+    return absolute("/").rstrip("/")
+
+
+@spanish_links
+def datapackage(request):
+    response = HttpResponse(
+        datapackage_service.to_json(datapackage_service.descriptor(_base_url(request))),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="datapackage.json"'
+    return response
+
+
+@spanish_links
+def datapackage_zip(request):
+    records = table_records(request)
+    csv_by_table = {
+        table.name: opendata.to_csv(columns.names(table.columns), records[table.name])
+        for table in columns.TABLES
+    }
+    response = HttpResponse(
+        datapackage_service.to_zip(_base_url(request), csv_by_table),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{datapackage_service.NAME}.zip"'
+    return response

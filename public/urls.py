@@ -15,4 +15,5 @@ urlpatterns = [
     path("agencies/<acronym:acronym>/", views.agency_detail, name="agency"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("about/figures/", views.about_figures, name="about"),
+    path("open-data/", views.open_data, name="open_data"),
 ]

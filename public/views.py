@@ -6,18 +6,22 @@ per process until the data versions change; each page runs a fixed number of que
 many reports history holds. Only published reports are ever read here.
 """
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from markupsafe import Markup
 
 from areas.models import Agency, WorkArea
 from commitments.models import ProgressReport
 from commitments.services import columns
 from commitments.services.current import current
+from commitments.services.links import absolute
 from commitments.services.progress import (
     AGEING,
     DUE_SOON_DAYS,
@@ -321,3 +325,151 @@ def _tree(rows):
     for row in rows:
         row.child_nodes = by_parent.get(row.commitment.id, [])
     return by_parent.get(None, [])
+
+
+# What each column type of commitments.services.columns is called on the open-data page.
+COLUMN_TYPES = {
+    "string": _("text"),
+    "integer": _("whole number"),
+    "number": _("number"),
+    "boolean": _("true or false"),
+    "date": _("date (YYYY-MM-DD)"),
+    "datetime": _("date and time (ISO 8601)"),
+    "uri": _("address (URL)"),
+}
+# JSON inside <script> must not close it or open a comment: the same escapes as Django's
+# json_script.
+JSON_IN_HTML = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def json_ld(data):
+    """``data`` as JSON that a ``<script type="application/ld+json">`` can hold."""
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).translate(JSON_IN_HTML))  # noqa: S704
+
+
+def open_data_tables():
+    """Every open-data table as the page lists it: its downloads and its columns."""
+    tables = []
+    for table in columns.TABLES:
+        csv_url = "/" + table.path
+        tables.append(
+            {
+                "name": table.name,
+                "title": table.title,
+                "description": table.description,
+                "csv": csv_url,
+                "json": csv_url.removesuffix(".csv") + ".json",
+                "columns": table.columns,
+            }
+        )
+    for name, title, pattern, table_columns in columns.PER_ITEM_TABLES:
+        csv_url = "/" + pattern
+        tables.append(
+            {
+                "name": name,
+                "title": title,
+                "description": None,
+                "pattern": csv_url,
+                "pattern_json": csv_url.removesuffix(".csv") + ".json",
+                "columns": table_columns,
+            }
+        )
+    return tables
+
+
+def dataset_json_ld(request, tables, addresses):
+    """The schema.org ``Dataset`` (with DCAT's fields) that search engines and data
+    catalogues read from the open-data page."""
+    distribution = []
+    for table in tables:
+        if "csv" not in table:
+            continue
+        for fmt, media_type in (("csv", "text/csv"), ("json", "application/json")):
+            distribution.append(
+                {
+                    "@type": "DataDownload",
+                    "name": f"{table['title']} ({fmt.upper()})",
+                    "encodingFormat": media_type,
+                    "contentUrl": absolute(table[fmt]),
+                }
+            )
+    distribution += [
+        {
+            "@type": "DataDownload",
+            "name": gettext("Data package (all tables)"),
+            "encodingFormat": "application/zip",
+            "contentUrl": absolute(addresses["zip"]),
+        },
+        {
+            "@type": "DataDownload",
+            "name": "datapackage.json",
+            "encodingFormat": "application/json",
+            "contentUrl": absolute(addresses["datapackage"]),
+        },
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": gettext("CELAC PPT 2020 work plan: commitments and progress"),
+        "description": gettext(
+            "The work plan of Mexico’s 2020 Pro Tempore Presidency of CELAC (work areas, "
+            "thematic axes, agencies and commitments) and the progress the member states "
+            "reported on it, as published after review."
+        ),
+        "url": absolute(request.path),
+        "inLanguage": get_language(),
+        "license": LICENSE_URL,
+        "isAccessibleForFree": True,
+        "keywords": ["CELAC", "PPT 2020", "open data"],
+        "publisher": {
+            "@type": "Organization",
+            "name": "Secretaría de Relaciones Exteriores (SRE), México",
+        },
+        "isBasedOn": "Propuesta de áreas de trabajo para la PPT 2020 de la CELAC",
+        "temporalCoverage": "2020",
+        "spatialCoverage": {
+            "@type": "Place",
+            "name": gettext("Latin America and the Caribbean (the 33 CELAC member states)"),
+        },
+        "distribution": distribution,
+    }
+
+
+def open_data(request):
+    tables = open_data_tables()
+    addresses = {
+        "datapackage": reverse("opendata:datapackage"),
+        "zip": reverse("opendata:datapackage_zip"),
+        "api": reverse("api:root"),
+        "docs": reverse("api-docs"),
+        "schema_json": reverse("api:schema-json"),
+        "schema_yaml": reverse("api:schema-yaml"),
+    }
+    return render(
+        request,
+        "public/open_data.html",
+        {
+            "tables": tables,
+            "column_types": COLUMN_TYPES,
+            "addresses": addresses,
+            "api_root": absolute(addresses["api"]),
+            "endpoints": API_ENDPOINTS,
+            "license_url": LICENSE_URL,
+            "json_ld": json_ld(dataset_json_ld(request, tables, addresses)),
+        },
+    )
+
+
+# The API's collections, as the open-data page lists them (api/urls.py serves them).
+API_ENDPOINTS = [
+    ("commitments/", _("Commitments with their figures; the commitment list's filters apply.")),
+    ("commitments/{reference}/", _("A commitment, with each member state's own figure.")),
+    ("areas/", _("Work areas with their figures.")),
+    ("axes/", _("Thematic axes with their figures.")),
+    ("agencies/", _("Responsible agencies with the figures of their work areas.")),
+    ("states/", _("Member states with their own figures; states/{iso_code}/ by work area.")),
+    ("reports/", _("Published reports with their evidence, newest first.")),
+    ("matrix/", _("Member states × work areas, one item per cell.")),
+    ("history/", _("Reports published each month, and their mean.")),
+]

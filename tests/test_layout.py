@@ -2,7 +2,7 @@
 
 The plan (``areas``) is at the bottom; ``commitments`` (commitments, states, reports and the
 rules that compute figures) builds on it; ``accounts`` (who speaks for which state) on
-that; the public site, the workspace and data exchange on all of those and never on each
+that; the public site, the workspace, data exchange and the API on all of those and never on each
 other. ``celac_ppt`` (settings, addresses, HTTP) ties them together.
 """
 
@@ -21,6 +21,7 @@ PACKAGES = [
     "public",
     "workspace",
     "exchange",
+    "api",
     "celac_ppt",
 ]
 
@@ -34,6 +35,9 @@ ALLOWED = {
     "public": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "workspace": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "exchange": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
+    # The read-only API: the same rows and figures as the pages and the downloads, taken
+    # from commitments.services, never from the public site or the downloads' views.
+    "api": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "celac_ppt": set(PACKAGES) - {"celac_ppt"},
 }
 

@@ -1,0 +1,187 @@
+"""What the API returns, described for its OpenAPI schema.
+
+The tables the open-data downloads also write (commitments, the matrix, a commitment's
+member states, reports) take their fields from ``commitments.services.columns``: one
+description of each column serves the CSV, the JSON download, the data package and this
+schema. The views hand the serializers plain dicts built by ``commitments.services.records``.
+"""
+
+from rest_framework import serializers
+
+from commitments.services import columns
+
+FIELD_CLASSES = {
+    "string": serializers.CharField,
+    "integer": serializers.IntegerField,
+    "number": serializers.FloatField,
+    "boolean": serializers.BooleanField,
+    "date": serializers.DateField,
+    "datetime": serializers.DateTimeField,
+    "uri": serializers.URLField,
+}
+
+
+def field_for(column):
+    options = {"help_text": column.description, "read_only": True}
+    if not column.required:
+        options["allow_null"] = True
+    if column.enum:
+        return serializers.ChoiceField(choices=list(column.enum), **options)
+    if column.type in ("integer", "number"):
+        if column.minimum is not None:
+            options["min_value"] = column.minimum
+        if column.maximum is not None:
+            options["max_value"] = column.maximum
+    return FIELD_CLASSES[column.type](**options)
+
+
+def columns_serializer(name, table_columns, only=None, **extra):
+    """A serializer class with a field for each column (``only``: those names, in order)."""
+    by_name = {column.name: column for column in table_columns}
+    chosen = [by_name[n] for n in only] if only else list(table_columns)
+    fields = {column.name: field_for(column) for column in chosen}
+    return type(name, (serializers.Serializer,), {**fields, **extra})
+
+
+def _column(table_columns, name, **changes):
+    from dataclasses import replace
+
+    found = next(column for column in table_columns if column.name == name)
+    return replace(found, **changes)
+
+
+CommitmentSerializer = columns_serializer("Commitment", columns.COMMITMENT)
+MatrixCellSerializer = columns_serializer("MatrixCell", columns.MATRIX)
+CommitmentStateSerializer = columns_serializer("CommitmentState", columns.COMMITMENT_STATE)
+
+# A group's figure: the breakdown table's columns.
+Progress = columns_serializer(
+    "Progress",
+    columns.BREAKDOWN,
+    only=[
+        "mean_percentage",
+        "states_reported",
+        "states_total",
+        "commitments_reported",
+        "commitments_total",
+    ],
+)
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    states = CommitmentStateSerializer(
+        many=True, read_only=True, help_text="Each member state's own figure, by name."
+    )
+
+
+class AxisSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The thematic axis' number.")
+    name = serializers.CharField(help_text="Its name, in Spanish.")
+    commitments_url = serializers.URLField(help_text="Its commitments in this API.")
+    progress = Progress(help_text="The regional figure of its work areas' commitments.")
+
+
+class AgencySerializer(serializers.Serializer):
+    acronym = serializers.CharField(help_text="The agency's acronym, e.g. SRE.")
+    name = serializers.CharField(help_text="Its full name, in Spanish.")
+    area_numbers = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The work areas it is responsible for."
+    )
+    url = serializers.URLField(help_text="Its public page.")
+    progress = Progress(help_text="The regional figure of its work areas' commitments.")
+
+
+class AreaSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The work area's number (1 to 14).")
+    name = serializers.CharField(help_text="Its name, in Spanish.")
+    axis_number = serializers.IntegerField(help_text="Its thematic axis.")
+    agencies = serializers.ListField(
+        child=serializers.CharField(), help_text="The acronyms of its responsible agencies."
+    )
+    url = serializers.URLField(help_text="Its public page.")
+    progress = Progress(help_text="The regional figure of its top-level commitments.")
+
+
+StateAreaSerializer = columns_serializer(
+    "StateArea",
+    columns.MATRIX,
+    only=["area_number", "area_name", "mean_percentage", "commitments_reported"],
+    commitments_total=serializers.IntegerField(
+        help_text="How many top-level commitments the area holds."
+    ),
+)
+
+
+class MemberStateSerializer(serializers.Serializer):
+    iso_code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, e.g. MX.")
+    name = serializers.CharField(help_text="The member state's name, in Spanish.")
+    url = serializers.URLField(help_text="Its public page.")
+    mean_percentage = field_for(
+        _column(
+            columns.MATRIX,
+            "mean_percentage",
+            description="Its mean over the plan's top-level commitments it reported on.",
+        )
+    )
+    commitments_reported = serializers.IntegerField(
+        help_text="How many top-level commitments it reported on."
+    )
+    commitments_total = serializers.IntegerField(help_text="How many top-level commitments.")
+    last_report_date = serializers.DateField(
+        allow_null=True, help_text="The reporting date of its latest published report."
+    )
+
+
+class MemberStateDetailSerializer(MemberStateSerializer):
+    areas = StateAreaSerializer(many=True, help_text="Its own figure in each work area.")
+
+
+class EvidenceSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="What the evidence is, as the state named it.")
+    kind = serializers.ChoiceField(choices=["file", "link"], help_text="A file or a link.")
+    url = serializers.URLField(help_text="The file's download, or the link.")
+    content_type = serializers.CharField(
+        allow_null=True, help_text="A file's media type (null for a link)."
+    )
+    size = serializers.IntegerField(allow_null=True, help_text="A file's size in bytes.")
+
+
+ReportSerializer = columns_serializer(
+    "Report",
+    columns.REPORT,
+    narrative=serializers.CharField(help_text="The state's account of its progress."),
+    evidence=EvidenceSerializer(many=True, help_text="The evidence attached to the report."),
+)
+
+
+class HistoryMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="The month, as YYYY-MM.")
+    reports_published = serializers.IntegerField(help_text="Reports published that month.")
+    reports_to_date = serializers.IntegerField(
+        help_text="Reports published up to the end of that month."
+    )
+    states_reporting = serializers.IntegerField(
+        help_text="Member states with a report published that month."
+    )
+    commitments_reported = serializers.IntegerField(
+        help_text="Commitments with a report published that month."
+    )
+    mean_percentage = serializers.FloatField(
+        help_text="The mean of the percentages of the reports published that month, to one "
+        "decimal.",
+    )
+    mean_percentage_to_date = serializers.FloatField(
+        help_text="The mean of the percentages of every report published up to the end of "
+        "that month, to one decimal.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+class FilterErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="For each query parameter that is not valid, what is wrong with it.",
+    )
