@@ -302,3 +302,78 @@ def test_the_model_refuses_the_same_links_and_files(official_mx):
         Evidence(report=report, file=upload("x.pdf", b"<html></html>")).full_clean()
     assert "file" in error.value.message_dict
     Evidence(report=report, url="https://example.org/acta.pdf").full_clean()
+
+
+def ole2(stream):
+    """A legacy Office file's compound-file header and first directory sector."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[30:32] = (9).to_bytes(2, "little")  # 512-byte sectors
+    header[48:52] = (0).to_bytes(4, "little")  # the directory starts at sector 0
+    directory = bytearray(512)
+    for index, name in enumerate(["Root Entry", stream]):
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        entry = index * 128
+        directory[entry : entry + len(encoded)] = encoded
+        directory[entry + 64 : entry + 66] = len(encoded).to_bytes(2, "little")
+    return bytes(header + directory)
+
+
+@pytest.mark.parametrize(
+    ("stream", "content_type", "suffix"),
+    [
+        ("WordDocument", "application/msword", ".doc"),
+        ("Workbook", "application/vnd.ms-excel", ".xls"),
+        ("PowerPoint Document", "application/vnd.ms-powerpoint", ".ppt"),
+    ],
+)
+def test_legacy_office_files_keep_their_own_extension(
+    client_of, official_mx, media_root, stream, content_type, suffix
+):
+    response = post_report(client_of(official_mx), files=[upload("informe.bin", ole2(stream))])
+    assert response.status_code == 302
+    assert Evidence.objects.get().content_type == content_type
+    assert [path.suffix for path in stored_files(media_root)] == [suffix]
+
+
+def test_an_installer_in_the_same_container_is_refused(client_of, official_mx, media_root):
+    response = post_report(client_of(official_mx), files=[upload("a.doc", ole2("Installer"))])
+    assert response.status_code == 400
+    assert stored_files(media_root) == []
+
+
+def test_a_file_added_in_the_admin_is_checked_and_named_the_same_way(
+    admin_client, official_mx, media_root
+):
+    # The evidence inline is a superuser's: curators hold no permission on evidence.
+    report = make_report(official_mx)
+    client = admin_client
+    url = reverse("admin:commitments_progressreport_change", args=[report.pk])
+    form = {
+        "commitment": report.commitment_id,
+        "member_state": report.member_state_id,
+        "status": report.status,
+        "percentage": report.percentage,
+        "narrative": report.narrative,
+        "reported_on": report.reported_on.isoformat(),
+        "evidence-TOTAL_FORMS": "1",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-0-report": report.pk,
+        "evidence-0-title": "",
+        "evidence-0-url": "",
+    }
+    refused = client.post(url, {**form, "evidence-0-file": upload("x.pdf", b"<html></html>")})
+    assert refused.status_code == 200
+    assert "no es un PDF, una imagen ni un documento de oficina" in html.unescape(
+        refused.content.decode()
+    )
+    assert stored_files(media_root) == []
+    accepted = client.post(url, {**form, "evidence-0-file": upload("x.html", PDF)})
+    assert accepted.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.content_type, evidence.title, evidence.size) == (
+        "application/pdf",
+        "x.html",
+        len(PDF),
+    )
+    assert evidence.file.name.endswith(".pdf")
