@@ -5,7 +5,6 @@ import uuid
 from django.conf import settings
 from django.db import connection, connections, models
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -359,7 +358,6 @@ class Evidence(models.Model):
             # or a curator in the admin), before its name is chosen from the type.
             self.content_type = detect_content_type(self.file) or ""
             self.size = self.file.size
-            self.title = self.title or Truncator(self.file.name).chars(200)
         super().save(*args, **kwargs)
 
     @property
