@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_acronym
+
 
 class NumberedManager(models.Manager):
     def get_by_natural_key(self, number):
@@ -48,7 +50,9 @@ class AgencyManager(models.Manager):
 class Agency(models.Model):
     """A Mexican government body named as responsible for a work area."""
 
-    acronym = models.CharField(_("acronym"), max_length=40, unique=True)
+    acronym = models.CharField(
+        _("acronym"), max_length=40, unique=True, validators=[validate_acronym]
+    )
     name = models.CharField(_("full name"), max_length=200)
     note = models.TextField(
         _("note"), blank=True, help_text=_("How the source writes it, where that differs.")

@@ -3,9 +3,14 @@ router and never reaches a database (PostgreSQL refuses text with NUL bytes, for
 
 from django.urls import register_converter
 
+from areas.validators import ACRONYM
+from commitments.validators import ISO_CODE, REFERENCE
+
 
 class IsoCodeConverter:
-    regex = "[A-Za-z]{2}"
+    """A member state's code; a lower-case one (typed by hand) finds the state too."""
+
+    regex = ISO_CODE.replace("A-Z", "A-Za-z")
 
     def to_python(self, value):
         return value.upper()
@@ -17,7 +22,8 @@ class IsoCodeConverter:
 class ReferenceConverter:
     """A commitment reference: area, position and sub-positions, e.g. 13.1.2."""
 
-    regex = r"[0-9]{1,3}(?:\.[0-9]{1,3}){0,4}"
+    # The same pattern as the model field's validator: every stored reference has an address.
+    regex = REFERENCE
 
     def to_python(self, value):
         return value
@@ -29,7 +35,8 @@ class ReferenceConverter:
 class AcronymConverter:
     """An agency's acronym as the source writes it, e.g. SRE or Protección Civil."""
 
-    regex = r"[\w][\w .\-]{0,39}"
+    # The same pattern as the model field's validator: every stored acronym has an address.
+    regex = ACRONYM
 
     def to_python(self, value):
         return value

@@ -10,6 +10,16 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import WorkArea
 
+from .validators import (
+    detect_content_type,
+    evidence_extension,
+    validate_evidence_link,
+    validate_evidence_upload,
+    validate_member_state_code,
+    validate_not_in_future,
+    validate_reference,
+)
+
 
 class Status(models.TextChoices):
     """The one vocabulary of progress. Each status owns a range of percentages."""
@@ -93,7 +103,9 @@ class MemberStateManager(models.Manager):
 class MemberState(models.Model):
     """One of CELAC's 33 member states."""
 
-    iso_code = models.CharField(_("ISO code"), max_length=2, unique=True)
+    iso_code = models.CharField(
+        _("ISO code"), max_length=2, unique=True, validators=[validate_member_state_code]
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
 
     objects = MemberStateManager()
@@ -145,6 +157,7 @@ class Commitment(models.Model):
         _("reference"),
         max_length=20,
         unique=True,
+        validators=[validate_reference],
         help_text=_("Area, position and sub-position, e.g. 13.1.2."),
     )
     # Zero-padded copy of the reference so that 2.10 sorts after 2.9.
@@ -208,7 +221,7 @@ class ProgressReport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status)
     percentage = models.PositiveSmallIntegerField(_("percentage"))
     narrative = models.TextField(_("narrative"), blank=True)
-    reported_on = models.DateField(_("reporting date"))
+    reported_on = models.DateField(_("reporting date"), validators=[validate_not_in_future])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -312,7 +325,11 @@ class ProgressReport(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    return f"evidence/{instance.report.member_state.iso_code}/{instance.report_id}/{filename}"
+    """A name the portal chooses, with the extension of the type the content shows: the
+    uploader's name (kept as the title) never reaches the storage or the download."""
+    extension = evidence_extension(instance.content_type)
+    state = instance.report.member_state.iso_code
+    return f"evidence/{state}/{instance.report_id}/{uuid.uuid4().hex}.{extension}"
 
 
 class Evidence(models.Model):
@@ -322,8 +339,16 @@ class Evidence(models.Model):
         ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=300)
+    url = models.URLField(
+        _("link"), max_length=500, blank=True, validators=[validate_evidence_link]
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_upload_to,
+        blank=True,
+        max_length=300,
+        validators=[validate_evidence_upload],
+    )
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -344,6 +369,14 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.title or self.url or self.file.name
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            # The type and size come from the content, whoever adds the file (an official
+            # or a curator in the admin), before its name is chosen from the type.
+            self.content_type = detect_content_type(self.file) or ""
+            self.size = self.file.size
+        super().save(*args, **kwargs)
 
     @property
     def is_file(self):

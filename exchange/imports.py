@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
+from xml.parsers import expat
 
 import tablib
 from django.conf import settings
@@ -192,18 +193,6 @@ def _check_zip(data, kind):
     return archive
 
 
-def _refuse_xml_entities(archive):
-    # defusedxml also refuses them while openpyxl parses; checking first gives a clear
-    # message before any parser runs.
-    for member in archive.infolist():
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
-        with archive.open(member) as source:
-            head = source.read(64 * 1024).upper()
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise _entities_error()
-
-
 def _entities_error():
     return ImportFileError(
         _(
@@ -302,77 +291,169 @@ def _check_headers(table):
         seen.add(name)
 
 
-# An element's start tag, with or without a namespace prefix: <si>, <x:si r="…">, <c/>.
-SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s/>]")
-CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c[\s/>]")
+# What openpyxl would build from each part of a workbook, counted by a streaming XML
+# parser before openpyxl reads anything. Expat is the parser openpyxl itself runs
+# (through defusedxml), so the names are resolved the same way whatever namespace prefix
+# a part uses, and a part it cannot parse stops both at the same place. Every part is
+# scanned, whatever its name: a workbook may keep its texts under any name.
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+TEXT_TAG = f"{SPREADSHEET_NS} si"
+ROW_TAG = f"{SPREADSHEET_NS} row"
+CELL_TAG = f"{SPREADSHEET_NS} c"
+# openpyxl holds one whole text (<si>) or one whole row in memory before it lets go of it:
+# none may hold more elements than this. A plain text is two; a formatted one a few per
+# run; a row of the widest table a few per cell.
+MAX_ELEMENTS_PER_ITEM = 20_000
 SCAN_CHUNK = 1024 * 1024
-# Longer than any tag the patterns above match, so none is split between two chunks.
-SCAN_OVERLAP = 64
 
 
-def _count_tags(archive, member, pattern, limit):
-    """How many ``pattern`` tags ``member`` holds, read in chunks; stops as soon as there
-    are more than ``limit``, so a huge member costs no more than the limit."""
-    count = 0
-    tail = b""
-    with archive.open(member) as source:
-        while chunk := source.read(SCAN_CHUNK):
-            data = tail + chunk
-            cut = max(len(data) - SCAN_OVERLAP, 0)
-            # Tags that start in the overlap are counted with the next chunk.
-            count += len(pattern.findall(data)) - len(pattern.findall(data, cut))
-            tail = data[cut:]
-            if count > limit:
-                return count
-    return count + len(pattern.findall(tail))
+def max_xml_elements():
+    # A cell is two to four elements (<c>, <v>, an inline text's <is><t>), a text two; the
+    # workbook's own parts (styles, theme, properties) take a few thousand more.
+    return 4 * max_cells() + 100_000
 
 
-def _check_xlsx_size(archive):
-    """Refuse a workbook that holds more texts or cells than any table of the plan could,
-    before openpyxl reads it: it keeps every shared text in memory at once. Every XML part
-    is scanned, since the workbook may keep its texts under any name."""
-    strings = strings_bytes = cells = 0
-    string_limit = settings.IMPORT_MAX_SHARED_STRINGS
-    bytes_limit = settings.IMPORT_MAX_SHARED_STRINGS_BYTES
+class _Census:
+    """Counts of one workbook's parts; raises ``ImportFileError`` at the first element past
+    a limit, so that scanning a hostile part costs no more than the limit."""
+
+    #: a document type declaration is refused at once (tests turn this off to see that
+    #: defusedxml refuses it too)
+    refuse_doctypes = True
+
+    def __init__(self):
+        self.elements = self.texts = self.text_elements = self.cells = self.text_bytes = 0
+        self.element_limit = max_xml_elements()
+        self.text_limit = settings.IMPORT_MAX_SHARED_STRINGS
+        # Each plain text is two elements (<si><t>); formatting runs count against it too.
+        self.text_element_limit = 2 * self.text_limit
+        self.cell_limit = max_cells()
+        self.part = ""
+        self._depth = 0
+        self._item_depth = 0
+        self._item_start = 0
+        self._item_is_text = False
+
+    def scan(self, archive, member):
+        self.part = member.filename
+        self._depth = self._item_depth = 0
+        texts_before = self.texts
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.StartDoctypeDeclHandler = self._doctype
+        try:
+            with archive.open(member) as source:
+                while chunk := source.read(SCAN_CHUNK):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except expat.ExpatError:
+            # Not XML (an image), or broken: openpyxl's parser stops where this one did.
+            pass
+        if self.texts > texts_before:
+            self.text_bytes += member.file_size
+            bytes_limit = settings.IMPORT_MAX_SHARED_STRINGS_BYTES
+            if self.text_bytes > bytes_limit:
+                raise ImportFileError(
+                    _(
+                        "The texts of this XLSX file take %(size)s; files whose texts take "
+                        "up to %(limit)s can be imported. Split it into smaller files."
+                    )
+                    % {
+                        "size": filesizeformat(self.text_bytes),
+                        "limit": filesizeformat(bytes_limit),
+                    }
+                )
+
+    def _start(self, name, attributes):
+        self.elements += 1
+        self._depth += 1
+        if self.elements > self.element_limit:
+            raise ImportFileError(
+                _(
+                    "This XLSX file holds more than %(limit)s XML elements, more than a "
+                    "workbook of the plan needs; it was not read. Split it into smaller files."
+                )
+                % {"limit": self.element_limit}
+            )
+        if name == CELL_TAG:
+            self.cells += 1
+            if self.cells > self.cell_limit:
+                raise ImportFileError(
+                    _(
+                        "This XLSX file has more than %(limit)s cells; it was not read. "
+                        "Split it into smaller files."
+                    )
+                    % {"limit": self.cell_limit}
+                )
+        if self._item_depth:
+            if self._item_is_text:
+                self.text_elements += 1
+                if self.text_elements > self.text_element_limit:
+                    raise ImportFileError(
+                        _(
+                            "The texts of this XLSX file hold more than %(limit)s XML "
+                            "elements, formatting included; it was not read. Paste its cells "
+                            "as plain values or split it into smaller files."
+                        )
+                        % {"limit": self.text_element_limit}
+                    )
+            if self.elements - self._item_start > MAX_ELEMENTS_PER_ITEM:
+                raise ImportFileError(
+                    _(
+                        "A text or a row in “%(part)s” of this XLSX file holds more than "
+                        "%(limit)s XML elements, far more than any cell of the plan needs; "
+                        "it was not read."
+                    )
+                    % {"part": self.part, "limit": MAX_ELEMENTS_PER_ITEM}
+                )
+            return
+        if name == TEXT_TAG:
+            self.texts += 1
+            self.text_elements += 1
+            if self.texts > self.text_limit:
+                raise ImportFileError(
+                    _(
+                        "This XLSX file holds more than %(limit)s different texts; it was not "
+                        "read. Split it into smaller files."
+                    )
+                    % {"limit": self.text_limit}
+                )
+            self._open_item(is_text=True)
+        elif name == ROW_TAG:
+            self._open_item(is_text=False)
+
+    def _open_item(self, is_text):
+        self._item_depth = self._depth
+        self._item_start = self.elements
+        self._item_is_text = is_text
+
+    def _end(self, name):
+        if self._depth == self._item_depth:
+            self._item_depth = 0
+        self._depth -= 1
+
+    def _doctype(self, *args):
+        if self.refuse_doctypes:
+            raise _entities_error()
+
+
+def _check_xlsx_parts(archive):
+    """Refuse a workbook with XML entities, or that holds more texts, cells or elements
+    than any table of the plan could, before openpyxl reads it: it keeps every shared text
+    in memory at once, and each whole text and row while it reads it."""
+    census = _Census()
     for member in archive.infolist():
-        if not member.filename.lower().endswith(".xml"):
-            continue
-        found = _count_tags(archive, member, SHARED_STRING_TAG, string_limit - strings)
-        strings += found
-        strings_bytes += member.file_size if found else 0
-        if strings > string_limit:
-            raise ImportFileError(
-                _(
-                    "This XLSX file holds more than %(limit)s different texts; it was not "
-                    "read. Split it into smaller files."
-                )
-                % {"limit": string_limit}
-            )
-        if strings_bytes > bytes_limit:
-            raise ImportFileError(
-                _(
-                    "The texts of this XLSX file take %(size)s; files whose texts take up to "
-                    "%(limit)s can be imported. Split it into smaller files."
-                )
-                % {"size": filesizeformat(strings_bytes), "limit": filesizeformat(bytes_limit)}
-            )
-        cells += _count_tags(archive, member, CELL_TAG, max_cells() - cells)
-        if cells > max_cells():
-            raise ImportFileError(
-                _(
-                    "This XLSX file has more than %(limit)s cells; it was not read. "
-                    "Split it into smaller files."
-                )
-                % {"limit": max_cells()}
-            )
+        if not member.is_dir():
+            census.scan(archive, member)
+    return census
 
 
 def read_xlsx(data):
     import openpyxl
 
     archive = _check_zip(data, "XLSX")
-    _refuse_xml_entities(archive)
-    _check_xlsx_size(archive)
+    _check_xlsx_parts(archive)
     if not openpyxl.DEFUSEDXML:
         raise ImportFileError(_("XLSX files cannot be imported on this server (no defusedxml)."))
     try:

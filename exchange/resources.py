@@ -1,8 +1,7 @@
 """Import/export of the plan, its member states and published reports: rows matched by natural
 keys, never by database ids."""
 
-import re
-
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
@@ -10,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from areas.models import Agency, Objective, Official, ThematicAxis, WorkArea
 from commitments.models import Commitment, MemberState, ProgressReport, ReviewState, Status
+from commitments.validators import validate_reference
 
 from .imports import (
     IsoDateTimeWidget,
@@ -20,7 +20,13 @@ from .imports import (
     WholeNumberWidget,
 )
 
-REFERENCE = re.compile(r"^\d+(\.\d+)*$")
+
+def _is_reference(value):
+    try:
+        validate_reference(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _number_outside(value, low, high):
@@ -181,9 +187,12 @@ class CommitmentResource(PlanResource):
     def check_instance(self, commitment):
         errors = {}
         reference = commitment.reference or ""
-        if not REFERENCE.match(reference):
-            errors["reference"] = [_("A reference is numbers separated by dots, e.g. 13.1.2.")]
-        elif commitment.area_id and reference.split(".")[0] != str(commitment.area.number):
+        # A malformed reference is reported by the model's own validator, which runs next.
+        if (
+            _is_reference(reference)
+            and commitment.area_id
+            and reference.split(".")[0] != str(commitment.area.number)
+        ):
             errors["reference"] = [
                 _("Reference %(reference)s does not start with its area's number, %(area)s.")
                 % {"reference": reference, "area": commitment.area.number}

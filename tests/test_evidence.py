@@ -1,9 +1,12 @@
 """Evidence: links and files, checked by content, kept private until the report is public."""
 
+import html
 import io
+import re
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
@@ -46,7 +49,7 @@ def upload(name, content):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def post_report(client, files=(), **fields):
+def post_report(client, files=(), headers=None, **fields):
     data = {
         "status": "in_progress",
         "percentage": "40",
@@ -58,7 +61,7 @@ def post_report(client, files=(), **fields):
     }
     with translation.override("en"):
         url = reverse("workspace:report_new", args=[LEAF])
-    return client.post(url, data)
+    return client.post(url, data, headers=headers)
 
 
 @pytest.mark.parametrize(
@@ -237,3 +240,136 @@ def test_submitted_report_keeps_its_evidence_visible_to_curators(
     assert report.review_state == ReviewState.SUBMITTED
     page = client_of(curator).get(reverse("workspace:review_report", args=[report.pk]))
     assert reverse("workspace:evidence", args=[draft_with_file.pk]) in page.content.decode()
+
+
+# --- Names the portal chooses, links that cannot mislead -----------------------------------
+
+
+def test_a_file_is_stored_under_a_name_the_portal_chooses_with_its_types_extension(
+    client_of, official_mx, media_root
+):
+    response = post_report(client_of(official_mx), files=[upload("x.html", PDF)])
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    report = evidence.report
+    assert re.fullmatch(rf"evidence/MX/{report.pk}/[0-9a-f]{{32}}\.pdf", evidence.file.name)
+    assert evidence.title == "x.html"
+    assert [path.suffix for path in stored_files(media_root)] == [".pdf"]
+    download_response = download(client_of(official_mx), evidence)
+    assert download_response["Content-Type"] == "application/pdf"
+    assert download_response["Content-Disposition"].startswith("attachment;")
+    assert ".pdf" in download_response["Content-Disposition"]
+    assert "html" not in download_response["Content-Disposition"]
+    assert download_response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_two_files_of_the_same_name_are_both_kept(client_of, official_mx, media_root):
+    post_report(client_of(official_mx), files=[upload("acta.pdf", PDF), upload("acta.pdf", PNG)])
+    names = sorted(path.suffix for path in stored_files(media_root))
+    assert names == [".pdf", ".png"]
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("https://user:pass@example.org/", "cannot carry a user name or password"),
+        ("https://user@example.org/", "cannot carry a user name or password"),
+        ("https://example.org/\u202efdp.exe", "control or invisible formatting characters"),
+        ("https://exa\u200bmple.org/", "control or invisible formatting characters"),
+        ("https://example.org/\x07", "control or invisible formatting characters"),
+        ("ftp://example.org/acta.pdf", "is not a web address (http:// or https://)"),
+        ("javascript:alert(1)", "is not a web address (http:// or https://)"),
+    ],
+)
+def test_links_that_could_mislead_are_refused_with_a_message(client_of, official_mx, link, message):
+    with translation.override("en"):
+        response = post_report(
+            client_of(official_mx), links=link, headers={"accept-language": "en"}
+        )
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not ProgressReport.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_the_model_refuses_the_same_links_and_files(official_mx):
+    report = make_report(official_mx)
+    for link in ("https://user:pass@example.org/", "https://example.org/\u202e", "ftp://e.org/"):
+        with pytest.raises(ValidationError) as error:
+            Evidence(report=report, url=link).full_clean()
+        assert "url" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        Evidence(report=report, file=upload("x.pdf", b"<html></html>")).full_clean()
+    assert "file" in error.value.message_dict
+    Evidence(report=report, url="https://example.org/acta.pdf").full_clean()
+
+
+def ole2(stream):
+    """A legacy Office file's compound-file header and first directory sector."""
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[30:32] = (9).to_bytes(2, "little")  # 512-byte sectors
+    header[48:52] = (0).to_bytes(4, "little")  # the directory starts at sector 0
+    directory = bytearray(512)
+    for index, name in enumerate(["Root Entry", stream]):
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        entry = index * 128
+        directory[entry : entry + len(encoded)] = encoded
+        directory[entry + 64 : entry + 66] = len(encoded).to_bytes(2, "little")
+    return bytes(header + directory)
+
+
+@pytest.mark.parametrize(
+    ("stream", "content_type", "suffix"),
+    [
+        ("WordDocument", "application/msword", ".doc"),
+        ("Workbook", "application/vnd.ms-excel", ".xls"),
+        ("PowerPoint Document", "application/vnd.ms-powerpoint", ".ppt"),
+    ],
+)
+def test_legacy_office_files_keep_their_own_extension(
+    client_of, official_mx, media_root, stream, content_type, suffix
+):
+    response = post_report(client_of(official_mx), files=[upload("informe.bin", ole2(stream))])
+    assert response.status_code == 302
+    assert Evidence.objects.get().content_type == content_type
+    assert [path.suffix for path in stored_files(media_root)] == [suffix]
+
+
+def test_an_installer_in_the_same_container_is_refused(client_of, official_mx, media_root):
+    response = post_report(client_of(official_mx), files=[upload("a.doc", ole2("Installer"))])
+    assert response.status_code == 400
+    assert stored_files(media_root) == []
+
+
+def test_a_file_added_in_the_admin_is_checked_and_named_the_same_way(
+    admin_client, official_mx, media_root
+):
+    # The evidence inline is a superuser's: curators hold no permission on evidence.
+    report = make_report(official_mx)
+    client = admin_client
+    url = reverse("admin:commitments_progressreport_change", args=[report.pk])
+    form = {
+        "commitment": report.commitment_id,
+        "member_state": report.member_state_id,
+        "status": report.status,
+        "percentage": report.percentage,
+        "narrative": report.narrative,
+        "reported_on": report.reported_on.isoformat(),
+        "evidence-TOTAL_FORMS": "1",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-0-report": report.pk,
+        "evidence-0-title": "",
+        "evidence-0-url": "",
+    }
+    refused = client.post(url, {**form, "evidence-0-file": upload("x.pdf", b"<html></html>")})
+    assert refused.status_code == 200
+    assert "no es un PDF, una imagen ni un documento de oficina" in html.unescape(
+        refused.content.decode()
+    )
+    assert stored_files(media_root) == []
+    accepted = client.post(url, {**form, "evidence-0-file": upload("x.html", PDF)})
+    assert accepted.status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.content_type, evidence.size) == ("application/pdf", len(PDF))
+    assert evidence.file.name.endswith(".pdf")

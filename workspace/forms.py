@@ -1,73 +1,22 @@
 """Forms of the official's workspace and the curators' review."""
 
 import json
-import zipfile
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import STATUS_PERCENTAGES, ProgressReport, ReviewState, Status
+from commitments.validators import (
+    detect_content_type,
+    validate_evidence_file,
+    validate_evidence_link,
+)
 
 MAX_FILES = 10
 MAX_LINKS = 10
-
-# Leading bytes of the formats accepted as evidence. Names and browser-declared types are
-# not trusted: a file is what its first bytes say it is.
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    # Legacy Office (doc, xls, ppt) share the OLE2 compound-file header.
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
-]
-OOXML_PARTS = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-ODF_PREFIX = "application/vnd.oasis.opendocument."
-
-
-def detect_content_type(upload):
-    """The evidence type of ``upload`` read from its content, or None if not accepted."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"PK\x03\x04"):
-        return _office_zip_type(upload)
-    return None
-
-
-def _office_zip_type(upload):
-    # OOXML and ODF are zip files; only the names and the tiny "mimetype" entry are read.
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                if declared.startswith(ODF_PREFIX):
-                    return declared
-            if "[Content_Types].xml" in names:
-                for prefix, content_type in OOXML_PARTS.items():
-                    if any(name.startswith(prefix) for name in names):
-                        return content_type
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -136,12 +85,6 @@ class ReportForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
 
-    def clean_reported_on(self):
-        reported_on = self.cleaned_data["reported_on"]
-        if reported_on and reported_on > timezone.localdate():
-            raise ValidationError(_("The reporting date cannot be in the future."))
-        return reported_on
-
     def clean_narrative(self):
         narrative = self.cleaned_data["narrative"].strip()
         if self.submitting and not narrative:
@@ -152,16 +95,17 @@ class ReportForm(forms.ModelForm):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
         if len(lines) > MAX_LINKS:
             raise ValidationError(_("At most %(count)d links at a time.") % {"count": MAX_LINKS})
-        validate = URLValidator(schemes=["http", "https"])
+        errors = []
         for line in lines:
             if len(line) > 500:
-                raise ValidationError(_("A link may have at most 500 characters."))
+                errors.append(ValidationError(_("A link may have at most 500 characters.")))
+                continue
             try:
-                validate(line)
-            except ValidationError:
-                raise ValidationError(
-                    _("“%(link)s” is not a web address (http:// or https://).") % {"link": line}
-                ) from None
+                validate_evidence_link(line)
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
         return lines
 
     def clean_files(self):
@@ -170,19 +114,12 @@ class ReportForm(forms.ModelForm):
             raise ValidationError(_("At most %(count)d files at a time.") % {"count": MAX_FILES})
         errors = []
         for upload in files:
-            if upload.size > settings.EVIDENCE_MAX_BYTES:
-                errors.append(
-                    _("“%(name)s” is larger than %(size)s.")
-                    % {"name": upload.name, "size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-                )
+            try:
+                validate_evidence_file(upload)
+            except ValidationError as error:
+                errors.append(error)
                 continue
-            content_type = detect_content_type(upload)
-            if content_type is None:
-                errors.append(
-                    _("“%(name)s” is not a PDF, an image or an office document.")
-                    % {"name": upload.name}
-                )
-            upload.detected_type = content_type
+            upload.detected_type = detect_content_type(upload)
         if errors:
             raise ValidationError(errors)
         return files
