@@ -224,3 +224,23 @@ def test_a_sent_message_is_recorded_as_sent_before_the_time_limit_may_strike(
     assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
     email.refresh_from_db()
     assert email.state == OutgoingEmail.State.SENT
+
+
+def test_a_review_and_its_e_mail_are_recorded_in_one_transaction(official_mx, curator):
+    from commitments.models import Commitment, ProgressReport, ReviewState, Status
+    from commitments.services import reports
+
+    report = ProgressReport.objects.create(
+        commitment=Commitment.objects.reportable().first(),
+        member_state=MemberState.objects.get(iso_code="MX"),
+        status=Status.IN_PROGRESS,
+        percentage=10,
+        reported_on="2026-01-15",
+        narrative="Avance.",
+        author=official_mx,
+        review_state=ReviewState.SUBMITTED,
+    )
+    with transaction.atomic():
+        reports.return_report(report, by=curator, reason="Sin fuentes.")
+        # Before the commit, the message is already a row: a process dying now loses both.
+        assert OutgoingEmail.objects.filter(key__startswith="report-returned:").count() == 1

@@ -1,10 +1,11 @@
 """E-mails of the review workflow: curators hear of submissions, officials of decisions.
 
 Each function queues one message for its event (the report's version names it), sent by the
-task worker once the transaction commits: called inside the transaction that made the
-change, the message is recorded with it; called after it (as the review services do), it is
-recorded then. A failing mail server is retried by the worker, never turned into a failed
-review, and a second call for the same event sends nothing more.
+task worker once the transaction commits. The review services call them inside the
+transaction that made the change, so the message is recorded with it: a review is never
+committed without its message, nor a message without its review. A failing mail server is
+retried by the worker, never turned into a failed review, and a second call for the same
+event sends nothing more.
 """
 
 from django.conf import settings

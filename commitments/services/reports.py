@@ -200,7 +200,7 @@ def save_report(report, *, by, expected_version=None, links=(), files=(), submit
             stored_file.delete(save=False)
         raise
     if submit:
-        transaction.on_commit(lambda: notifications.report_submitted(report))
+        notifications.report_submitted(report)
     return report
 
 
@@ -254,7 +254,7 @@ def submit(report, *, by, expected_version=None):
     _mark_submitted(report)
     _record(report, by, gettext_noop("Submitted for review"))
     report.save()
-    transaction.on_commit(lambda: notifications.report_submitted(report))
+    notifications.report_submitted(report)
     return report
 
 
@@ -272,7 +272,7 @@ def return_report(report, *, by, reason, expected_version=None):
     report.reviewed_by = by
     _record(report, by, gettext_noop("Returned"))
     report.save()
-    transaction.on_commit(lambda: notifications.report_returned(report))
+    notifications.report_returned(report)
     return report
 
 
@@ -311,7 +311,7 @@ def publish(report, by=None, now=None, expected_version=None):
     _record(report, by, gettext_noop("Published"))
     report.save()
     set_current(report.commitment_id, report.member_state_id)
-    transaction.on_commit(lambda: notifications.report_published(report))
+    notifications.report_published(report)
     return report
 
 
