@@ -21,6 +21,7 @@ PACKAGES = [
     "public",
     "workspace",
     "exchange",
+    "follow",
     "celac_ppt",
 ]
 
@@ -34,6 +35,8 @@ ALLOWED = {
     "public": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "workspace": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "exchange": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
+    # Feeds, calendars, embeds and e-mail subscriptions: beside the public site, not on it.
+    "follow": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "celac_ppt": set(PACKAGES) - {"celac_ppt"},
 }
 
