@@ -124,7 +124,8 @@ def _queue_digest(subscription_id, period, now):
     with transaction.atomic():
         subscription = (
             Subscription.objects.confirmed()
-            .select_for_update()
+            # Only the subscription's row is locked (its targets are nullable joins).
+            .select_for_update(of=("self",))
             .select_related("member_state", "area", "commitment")
             .filter(pk=subscription_id)
             .first()
