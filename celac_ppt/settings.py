@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "follow",
 ]
 
 MIDDLEWARE = [
@@ -420,6 +421,10 @@ TASK_WORKER_NICE = envint("TASK_WORKER_NICE", 10)
 # A notification that the mail server refuses is tried again after 30 s, 2, 8 and 32 min.
 EMAIL_MAX_ATTEMPTS = envint("EMAIL_MAX_ATTEMPTS", 5)
 EMAIL_RETRY_SECONDS = envint("EMAIL_RETRY_SECONDS", 30)
+
+# Following the plan (follow/): officials are reminded this many days before their state's
+# latest report on a commitment turns amber (send_reminders).
+FOLLOW_REMINDER_DAYS = envint("FOLLOW_REMINDER_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", public_pages(include("public.urls"))),
     path("accounts/", include("accounts.urls")),
     path("", include("workspace.urls")),
+    path("", include("follow.urls")),
 )
 
 handler500 = "celac_ppt.views.server_error"

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -184,6 +185,8 @@ def commitment_detail(request, reference):
             "current_report_ids": {row["report_id"] for row in current_rows},
             # A parent's timeline says which sub-commitment each report is on.
             "show_reference": bool(child_ids),
+            # The embed snippet's address is absolute: it is pasted into other sites.
+            "site_url": settings.SITE_URL.rstrip("/"),
         },
     )
 
@@ -233,6 +236,7 @@ def state_detail(request, iso_code):
             ],
             "rows": rows,
             "latest_reports": latest_published(plan, member_state=state),
+            "site_url": settings.SITE_URL.rstrip("/"),
         },
     )
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import translation
-from reporting_helpers import LEAF
+from reporting_helpers import LEAF, make_report
 
 from commitments.models import Commitment, Evidence, ProgressReport, ReviewState
 from commitments.services import reports as report_service

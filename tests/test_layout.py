@@ -22,6 +22,7 @@ PACKAGES = [
     "workspace",
     "exchange",
     "api",
+    "follow",
     "celac_ppt",
 ]
 
@@ -38,6 +39,8 @@ ALLOWED = {
     # The read-only API: the same rows and figures as the pages and the downloads, taken
     # from commitments.services, never from the public site or the downloads' views.
     "api": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
+    # Feeds, calendars, embeds and e-mail subscriptions: beside the public site, not on it.
+    "follow": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "celac_ppt": set(PACKAGES) - {"celac_ppt"},
 }
 

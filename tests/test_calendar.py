@@ -1,0 +1,91 @@
+"""The plan's deadlines as iCalendar: one all-day event per commitment with a deadline, with
+UIDs that stay the same across requests and languages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from icalendar import Calendar
+
+from commitments.models import Commitment, ReviewState
+from tests.reporting_helpers import make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def address(name, *args, language="es"):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def events(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_one_all_day_event_per_commitment_with_a_deadline(client, plan):
+    found = events(client, address("follow:calendar"))
+    with_deadline = Commitment.objects.exclude(due_date=None)
+    assert set(found) == {f"commitment-{c.reference}@127.0.0.1" for c in with_deadline}
+    commitment = with_deadline.order_by("reference_key").first()
+    event = found[f"commitment-{commitment.reference}@127.0.0.1"]
+    assert event.decoded("DTSTART") == commitment.due_date
+    assert event.decoded("DTEND") == commitment.due_date + datetime.timedelta(days=1)
+    assert not isinstance(event.decoded("DTSTART"), datetime.datetime)  # all day
+    assert "DTSTAMP" in event
+    link = f"http://127.0.0.1:8000/es/commitments/{commitment.reference}/"
+    assert str(event["URL"]) == link
+    assert link in str(event["DESCRIPTION"])
+    assert commitment.due_label in str(event["DESCRIPTION"])
+
+
+def test_uids_are_stable_across_requests_and_languages(client, plan):
+    spanish = events(client, address("follow:calendar", language="es"))
+    again = events(client, address("follow:calendar", language="es"))
+    english = events(client, address("follow:calendar", language="en"))
+    assert set(spanish) == set(again) == set(english)
+    uid = next(iter(spanish))
+    assert str(spanish[uid]["SUMMARY"]).startswith("Plazo del compromiso")
+    assert str(english[uid]["SUMMARY"]).startswith("Deadline of commitment")
+
+
+def test_an_area_calendar_holds_its_commitments_only(client, plan):
+    found = events(client, address("follow:calendar-area", 3))
+    area = Commitment.objects.filter(area__number=3).exclude(due_date=None)
+    assert set(found) == {f"commitment-{c.reference}@127.0.0.1" for c in area}
+
+
+def test_a_state_calendar_says_the_states_status(client, official_ar, curator):
+    # 8.1 is due in the second half of 2020.
+    make_report(official_ar, ReviewState.PUBLISHED, curator=curator, reference="8.1")
+    found = events(client, address("follow:calendar-state", "AR", language="en"))
+    event = found["commitment-8.1-ar@127.0.0.1"]
+    assert str(event["SUMMARY"]).startswith("Argentina · Deadline of commitment 8.1")
+    assert "Argentina: In progress, 40" in str(event["DESCRIPTION"])
+    other = next(uid for uid in found if uid != "commitment-8.1-ar@127.0.0.1")
+    assert "Argentina has not reported yet." in str(found[other]["DESCRIPTION"])
+    assert client.get(address("follow:calendar-state", "ZZ")).status_code == 404
+
+
+def test_a_draft_does_not_change_a_state_calendar(client, official_ar):
+    make_report(official_ar, ReviewState.SUBMITTED, reference="8.1")
+    found = events(client, address("follow:calendar-state", "AR", language="en"))
+    event = found["commitment-8.1-ar@127.0.0.1"]
+    assert "Argentina has not reported yet." in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize(
+    "page,calendar",
+    [
+        (("public:dashboard",), ("follow:calendar",)),
+        (("public:state", "AR"), ("follow:calendar-state", "AR")),
+        (("public:area", 3), ("follow:calendar-area", 3)),
+    ],
+)
+def test_the_dashboard_states_and_areas_link_their_calendar(client, plan, page, calendar):
+    html = client.get(address(*page)).content.decode()
+    assert f'href="{address(*calendar)}"' in html
