@@ -7,10 +7,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 
 from commitments.models import Status
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
+from commitments.services.links import absolute  # noqa: F401  (the feeds' and e-mails' links)
 
 
 def pct(value):
