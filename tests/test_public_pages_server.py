@@ -7,7 +7,8 @@ import sys
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from celac_ppt.http import PublicPagesServer
@@ -28,6 +29,17 @@ class CountingDjango(WSGIHandler):
     def __call__(self, environ, start_response):
         self.calls += 1
         return super().__call__(environ, start_response)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: the test runs in a transaction on one connection, which
+    the end of a request must not close."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
