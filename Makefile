@@ -45,7 +45,7 @@ run: install messages
 	@echo "      $(PY) manage.py createcurator USERNAME --email you@example.org"
 	@echo
 	@export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
-	$(PY) manage.py run_worker & worker=$$!; \
+	$(PY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -244,3 +244,18 @@ def test_a_review_and_its_e_mail_are_recorded_in_one_transaction(official_mx, cu
         reports.return_report(report, by=curator, reason="Sin fuentes.")
         # Before the commit, the message is already a row: a process dying now loses both.
         assert OutgoingEmail.objects.filter(key__startswith="report-returned:").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_reloading_on_code_changes_still_runs_its_tasks(db_tasks, mailoutbox, caplog):
+    import threading
+
+    email = mail.queue("test:thread", ["a@example.org"], subject="Hola", body="Cuerpo.")
+    # The autoreloader runs the worker off the main thread, where no alarm can reach it.
+    worker = threading.Thread(target=run_worker)
+    worker.start()
+    worker.join(30)
+    email.refresh_from_db()
+    assert email.state == OutgoingEmail.State.SENT
+    assert len(mailoutbox) == 1
+    assert "--no-reload" in caplog.text
