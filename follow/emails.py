@@ -5,6 +5,7 @@ twice; written when the worker sends them, in the language the subscriber chose,
 links signed then, so no usable link is kept in the database."""
 
 import datetime
+from email.policy import default as default_policy
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,19 @@ from outbox.models import OutgoingEmail
 
 from . import subscriptions, targets, texts
 from .models import Frequency, Subscription
+
+# RFC 5322 allows lines of 998 characters. At the default 78, Python folds a header with no
+# space in it into RFC 2047 encoded words, and mail clients no longer see the unsubscribe
+# address in List-Unsubscribe.
+LONG_LINES = default_policy.clone(max_line_length=998)
+
+
+class DigestMessage(EmailMessage):
+    """A digest, its List-Unsubscribe header written as mail clients read it."""
+
+    def message(self, *, policy=LONG_LINES):
+        return super().message(policy=policy)
+
 
 # A digest lists at most this many reports, and links to the rest.
 DIGEST_MAX_REPORTS = 100
@@ -87,7 +101,7 @@ def digest_message(subscription_id, report_ids, more=0):
         **links,
     }
     subject, body = _render("digest", context)
-    return EmailMessage(
+    return DigestMessage(
         subject=subject,
         body=body,
         to=[subscription.email],

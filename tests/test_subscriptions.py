@@ -115,6 +115,9 @@ def test_the_walk_from_subscribing_to_unsubscribing(
     unsubscribe = link_in(digest.body, "follow:unsubscribe")
     assert digest.extra_headers["List-Unsubscribe"] == f"<http://127.0.0.1:8000{unsubscribe}>"
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As sent: the address whole, never folded into encoded words mail clients cannot read.
+    sent = digest.message().as_bytes().decode()
+    assert f"List-Unsubscribe: <http://127.0.0.1:8000{unsubscribe}>\n" in sent
 
     # The same period again: nothing more.
     send_at_once(call_command, "send_digests", "--frequency", "daily")
@@ -137,8 +140,13 @@ def test_a_draft_report_never_reaches_a_digest(
     client, plan, official_ar, curator, mailoutbox, send_at_once
 ):
     confirmed_subscription(client, send_at_once, mailoutbox, what="plan")
-    for state in (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED):
-        make_report(official_ar, state, curator=curator, reference="2.1")
+    # One open report per commitment × state: each unpublished state on its own commitment.
+    for state, reference in (
+        (ReviewState.DRAFT, "2.1"),
+        (ReviewState.SUBMITTED, "2.2"),
+        (ReviewState.RETURNED, "2.3"),
+    ):
+        make_report(official_ar, state, curator=curator, reference=reference)
     send_at_once(call_command, "send_digests", "--frequency", "daily")
     assert len(mailoutbox) == 1
 
