@@ -157,10 +157,10 @@ class Root(ApiView):
     )
     def get(self, request):
         names = ("axes", "areas", "agencies", "commitments", "states", "reports", "matrix")
-        links = {name: api_reverse(f"api:{name}", request=request) for name in names}
-        links["history"] = api_reverse("api:history", request=request)
-        links["schema"] = api_reverse("api:schema-json", request=request)
-        links["docs"] = api_reverse("api-docs", request=request)
+        links = {name: absolute(api_reverse(f"api:{name}")) for name in names}
+        links["history"] = absolute(api_reverse("api:history"))
+        links["schema"] = absolute(api_reverse("api:schema-json"))
+        links["docs"] = absolute(api_reverse("api-docs"))
         return Response(links)
 
 
@@ -171,7 +171,7 @@ def _axis_data(request, axis, figure):
     return {
         "number": axis.number,
         "name": axis.name,
-        "commitments_url": api_reverse("api:commitments", request=request) + f"?axis={axis.number}",
+        "commitments_url": absolute(api_reverse("api:commitments")) + f"?axis={axis.number}",
         "progress": _progress(figure),
     }
 

@@ -14,6 +14,9 @@ from tests.test_dashboard import published
 
 pytestmark = pytest.mark.django_db
 
+# Absolute links name the portal's public address, whatever host asked.
+SITE = settings.SITE_URL.rstrip("/")
+
 LANGUAGES = ("es", "en", "pt", "fr")
 
 # Each public page, by its address without a language ("REPORT": a published report's page).
@@ -262,6 +265,6 @@ def test_a_download_has_no_address_under_a_language(client, plan, url):
 
 def test_downloads_link_to_the_spanish_pages(client, report):
     text = client.get("/commitments/data.csv?q=1.1", headers={"accept-language": "en"})
-    assert "http://testserver/es/commitments/1.1/" in text.content.decode()
+    assert f"{SITE}/es/commitments/1.1/" in text.content.decode()
     states = client.get("/commitments/1.1/states.json", headers={"accept-language": "fr"})
-    assert f"http://testserver/es/reports/{report.pk}/" in states.content.decode()
+    assert f"{SITE}/es/reports/{report.pk}/" in states.content.decode()

@@ -2,6 +2,7 @@
 counts, ETags and 304, pagination, filters and the rate limit."""
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from commitments.models import Evidence, ProgressReport, ReviewState
@@ -10,6 +11,9 @@ from tests.progress_data import make_published_reports
 from tests.test_dashboard import published, report
 
 pytestmark = pytest.mark.django_db
+
+# Absolute links name the portal's public address, whatever host asked.
+SITE = settings.SITE_URL.rstrip("/")
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +30,8 @@ def get_json(client, url, status=200, **headers):
 
 def test_root_links_every_collection(client, plan):
     data = get_json(client, "/api/v1/")
-    assert data["commitments"] == "http://testserver/api/v1/commitments/"
-    assert data["schema"] == "http://testserver/api/schema.json"
+    assert data["commitments"] == f"{SITE}/api/v1/commitments/"
+    assert data["schema"] == f"{SITE}/api/schema.json"
     for url in data.values():
         assert client.get(url).status_code == 200
 
@@ -43,7 +47,7 @@ def test_commitment_list_gives_the_downloads_rows_and_figures(client, plan):
     assert data["results"] == download
     assert first["reference"] == "1.1" and first["mean_percentage"] == 50.0
     assert (first["states_reported"], first["states_total"]) == (2, 33)
-    assert first["url"] == "http://testserver/es/commitments/1.1/"
+    assert first["url"] == f"{SITE}/es/commitments/1.1/"
 
 
 def test_commitment_list_takes_the_pages_filters(client, plan):
@@ -62,9 +66,9 @@ def test_a_bad_filter_is_a_400_that_names_it(client, plan):
 
 def test_pages_link_to_each_other_and_a_page_past_the_last_is_a_404(client, plan):
     everything = get_json(client, "/api/v1/commitments/?page_size=10")
-    assert everything["next"] == "http://testserver/api/v1/commitments/?page=2&page_size=10"
+    assert everything["next"] == f"{SITE}/api/v1/commitments/?page=2&page_size=10"
     second = get_json(client, everything["next"])
-    assert second["previous"] == "http://testserver/api/v1/commitments/?page_size=10"
+    assert second["previous"] == f"{SITE}/api/v1/commitments/?page_size=10"
     refs = [row["reference"] for row in everything["results"] + second["results"]]
     assert len(set(refs)) == 20
     assert get_json(client, "/api/v1/commitments/?page=99", status=404)["detail"]
@@ -116,8 +120,13 @@ def test_nothing_unpublished_ever_shows(client, plan):
     shown = published("1.1", "MX", 40, narrative="Publicado.")
     Evidence.objects.create(report=shown, title="Acta", url="https://example.org/acta")
     hidden = []
-    for state in (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED):
-        item = report("2.1", "AR", 90, review_state=state, narrative=f"SECRET-{state}")
+    # One open report per commitment × state: each unpublished state from a state of its own.
+    for state, iso_code in (
+        (ReviewState.DRAFT, "AR"),
+        (ReviewState.SUBMITTED, "BR"),
+        (ReviewState.RETURNED, "CL"),
+    ):
+        item = report("2.1", iso_code, 90, review_state=state, narrative=f"SECRET-{state}")
         Evidence.objects.create(
             report=item, title=f"SECRET-EVIDENCE-{state}", file=ContentFile(b"x", name="s.pdf")
         )
@@ -155,7 +164,7 @@ def test_a_published_files_evidence_links_to_its_download(client, plan):
     data = get_json(client, f"/api/v1/reports/{shown.pk}/")
     [evidence] = data["evidence"]
     assert evidence["kind"] == "file" and evidence["size"] == 4
-    assert evidence["url"] == f"http://testserver/es/evidence/{item.pk}/"
+    assert evidence["url"] == f"{SITE}/es/evidence/{item.pk}/"
     assert client.get(evidence["url"]).status_code == 200
 
 

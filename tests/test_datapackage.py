@@ -7,6 +7,7 @@ import zipfile
 
 import frictionless
 import pytest
+from django.conf import settings
 from markupsafe import escape
 
 from commitments.services import columns
@@ -14,6 +15,9 @@ from tests.progress_data import make_published_reports
 from tests.test_accessibility import axe_source, violations  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
+
+# Absolute links name the portal's public address, whatever host asked.
+SITE = settings.SITE_URL.rstrip("/")
 
 
 def test_the_package_lists_every_table_with_its_schema(client, plan):
@@ -25,7 +29,7 @@ def test_the_package_lists_every_table_with_its_schema(client, plan):
     names = [resource["name"] for resource in package["resources"]]
     assert names == [table.name for table in columns.TABLES]
     commitments = package["resources"][0]
-    assert commitments["path"] == "http://testserver/commitments/data.csv"
+    assert commitments["path"] == f"{SITE}/commitments/data.csv"
     fields = commitments["schema"]["fields"]
     assert [f["name"] for f in fields] == columns.COMMITMENT_COLUMNS
     assert commitments["schema"]["primaryKey"] == ["reference"]
@@ -103,7 +107,7 @@ def test_the_open_data_page_describes_the_dataset_for_catalogues(client, plan):
     formats = {item["encodingFormat"] for item in dataset["distribution"]}
     assert formats == {"text/csv", "application/json", "application/zip"}
     urls = {item["contentUrl"] for item in dataset["distribution"]}
-    assert "http://testserver/commitments/data.csv" in urls
+    assert f"{SITE}/commitments/data.csv" in urls
     # The site's policy has no script exception for it: it is data, not a script.
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
