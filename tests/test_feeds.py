@@ -125,6 +125,10 @@ def test_feeds_are_public_pages_revalidated_with_their_etag(client, plan):
         (("public:state", "AR"), ("follow:feed-state", "AR")),
         (("public:commitment", "1.1"), ("follow:feed-commitment", "1.1")),
         (("public:area", 3), ("follow:feed-area", 3)),
+        # Pages without a feed of their own name the whole plan's.
+        (("public:commitments",), ("follow:feed",)),
+        (("public:agency", "SRE"), ("follow:feed",)),
+        (("public:about",), ("follow:feed",)),
     ],
 )
 def test_each_public_page_advertises_its_feed(client, plan, page, feed):
