@@ -1,16 +1,12 @@
 """The task worker: django-tasks-db's, with a time limit on each task and a memory limit on
 the process, so that no file or mail server can hold it for long."""
 
-import logging
 import resource
 import signal
-import threading
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks_db.management.commands.db_worker import Worker
-
-logger = logging.getLogger(__name__)
 
 
 class TimeLimitExceeded(BaseException):
@@ -55,24 +51,12 @@ class LimitedWorker(Worker):
     def __init__(self, *, time_limit, **kwargs):
         super().__init__(**kwargs)
         self.time_limit = time_limit
-        self.warned_unlimited = False
 
     def _time_is_up(self, signum, frame):
         raise TimeLimitExceeded(self.time_limit)
 
     def run_task(self, db_task_result):
         if not self.time_limit:
-            return super().run_task(db_task_result)
-        if threading.current_thread() is not threading.main_thread():
-            # Under the autoreloader the worker runs in a thread, where no alarm can reach
-            # it: the task runs without its time limit rather than not at all.
-            if not self.warned_unlimited:
-                logger.warning(
-                    "Tasks run without their %s s time limit while the worker reloads on "
-                    "code changes; run it with --no-reload to enforce it.",
-                    self.time_limit,
-                )
-                self.warned_unlimited = True
             return super().run_task(db_task_result)
         previous = signal.signal(signal.SIGALRM, self._time_is_up)
         signal.setitimer(signal.ITIMER_REAL, self.time_limit)
