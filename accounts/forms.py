@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import MemberState
@@ -59,7 +60,7 @@ class OfficialAccountCreationForm(forms.ModelForm):
     they report for. No password, no flag, no group."""
 
     member_state = forms.ModelChoiceField(
-        queryset=MemberState.objects.order_by("name"), label=_("member state")
+        queryset=MemberState.objects.order_by("name"), label=capfirst(_("member state"))
     )
 
     class Meta:
