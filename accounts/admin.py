@@ -95,7 +95,10 @@ class OfficialAccountAdmin(admin.ModelAdmin):
         (None, {"fields": ("username", "first_name", "last_name", "email", "member_state")}),
     )
     readonly_fields = ("last_login", "date_joined")
-    list_display = ("username", "full_name", "email", "member_state", "is_active", "last_login")
+    # Five columns under short headings: in Spanish a sixth (the last log-in, on each
+    # account's page) and "dirección de correo electrónico" pushed the last ones out of a
+    # 1280-pixel window.
+    list_display = ("username", "full_name", "email_address", "member_state", "is_active")
     list_filter = ("is_active", "official_profile__member_state")
     list_select_related = ("official_profile__member_state",)
     search_fields = (
@@ -137,6 +140,10 @@ class OfficialAccountAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, account):
         return account.get_full_name()
+
+    @admin.display(description=_("e-mail"), ordering="email")
+    def email_address(self, account):
+        return account.email
 
     @admin.display(description=_("member state"), ordering="official_profile__member_state__name")
     def member_state(self, account):

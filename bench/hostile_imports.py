@@ -7,11 +7,24 @@ admin's worker and ``import_plan`` run) on a scratch SQLite database with the pl
 Prints, for each: its size and declared size, the CPU seconds and wall seconds to refuse
 it, the peak of Python memory allocated meanwhile (a second run under tracemalloc, which
 slows it down) and the message. Each should be refused in well under 5 s of CPU.
+
+    .venv/bin/python bench/hostile_imports.py --while-serving [--seconds 10]
+
+Refuses two of them while the site answers: the portal in production mode under gunicorn
+on a loopback port (``bench.servers``), on a throwaway PostgreSQL database, with
+``manage.py run_worker`` as its worker. wrk measures the dashboard (``/es/``) for the
+duration without imports, then again while the worker checks the 100,000-key JSON file and
+the shared-strings workbook, queued as the admin queues an upload (an ImportJob row and its
+check task). Prints each file's worker time to refusal (its job's started and finished
+times) and message, and the dashboard's requests per second and p99 in both runs.
 """
 
+import argparse
+import contextlib
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -136,5 +149,137 @@ def main():
         )
 
 
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SERVED_FILES = ("JSON, one row of 100,000 keys", "XLSX, 3,600,000 shared strings")
+
+
+def queue_checks(files):
+    """Store each file as an ImportJob of the axes' table and queue its check, as the
+    admin's upload does (``CuratorImportExportMixin._queue_check``); returns the jobs."""
+    from exchange import tasks
+    from exchange.models import ImportJob
+
+    jobs = {}
+    for label, (name, data) in files.items():
+        job = ImportJob.objects.create(
+            file_name=name,
+            file_format=name.rsplit(".", 1)[1],
+            table="areas.thematicaxis",
+            language="en",
+            data=data,
+        )
+        tasks.check_import.enqueue(job.pk)
+        jobs[label] = job
+    return jobs
+
+
+def wait_for(jobs, timeout):
+    from exchange.models import ImportJob
+
+    deadline = time.monotonic() + timeout
+    pending = [job.pk for job in jobs.values()]
+    while time.monotonic() < deadline:
+        settled = (*ImportJob.OVER, ImportJob.State.CHECKED)
+        if not ImportJob.objects.filter(pk__in=pending).exclude(state__in=settled).exists():
+            break
+        time.sleep(0.5)
+    return {label: ImportJob.objects.get(pk=job.pk) for label, job in jobs.items()}
+
+
+def refusal(job):
+    problems = (job.result or {}).get("problems") or []
+    return problems[0]["message"] if problems else f"NOT REFUSED ({job.state})"
+
+
+def while_serving(seconds):
+    from bench.run import wrk
+    from bench.servers import (
+        PYTHON,
+        REDIS_URL,
+        AppServer,
+        forget_cache_prefix,
+        prepare_database,
+        production_env,
+        throwaway_postgres,
+    )
+
+    files = {label: file for label, file in hostile_files().items() if label in SERVED_FILES}
+    prefix = f"hostile{os.getpid()}"
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(
+            throwaway_postgres(PG_SERVER, f"celac_bench_hostile_{os.getpid()}")
+        )
+        env = production_env(database_url, redis_url=REDIS_URL, cache_prefix=prefix)
+        stack.callback(forget_cache_prefix, REDIS_URL, prefix)
+        prepare_database(env)
+        server = stack.enter_context(AppServer(env))
+        url_dashboard = server.url + "/es/"
+        worker = subprocess.Popen(
+            [PYTHON, "manage.py", "run_worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+        def stop_worker():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, 15)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, 9)
+                worker.wait()
+
+        stack.callback(stop_worker)
+        # This process writes the jobs as the admin would: the same settings and database.
+        os.environ.update(env)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "celac_ppt.settings")
+        import django
+
+        django.setup()
+        headers = {"Accept-Encoding": "gzip, br"}
+        wrk(url_dashboard, "2s", headers)  # warm-up: every gunicorn worker's first pages
+        baseline = wrk(url_dashboard, f"{seconds}s", headers)
+        jobs = queue_checks(files)
+        loaded = wrk(url_dashboard, f"{seconds}s", headers)
+        jobs = wait_for(jobs, timeout=120)
+
+    print(f"Refusing hostile files in the worker while gunicorn serves {url_dashboard}:")
+    for label, job in jobs.items():
+        took = (
+            f"{(job.finished_at - job.started_at).total_seconds():5.2f} s"
+            if job.started_at and job.finished_at
+            else "not finished"
+        )
+        print(f"  {label}: {took} from start to refusal\n    {refusal(job)}")
+    busy = sum(
+        (job.finished_at - job.started_at).total_seconds()
+        for job in jobs.values()
+        if job.started_at and job.finished_at
+    )
+    print(
+        f"Dashboard /es/, wrk {seconds} s at 16 connections (the worker busy {busy:.1f} s of it):"
+    )
+    for name, result in (("without imports", baseline), ("while refusing", loaded)):
+        print(
+            f"  {name:16} {result['rps']:8.1f} req/s, p99 {result['p99']:7.1f} ms, "
+            f"{result['errors']} errors"
+        )
+
+
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--while-serving",
+        action="store_true",
+        help="refuse two files in the task worker while gunicorn serves the dashboard",
+    )
+    parser.add_argument("--seconds", type=int, default=10, help="each wrk run's duration")
+    arguments = parser.parse_args()
+    if arguments.while_serving:
+        sys.path.insert(0, str(ROOT))
+        while_serving(arguments.seconds)
+    else:
+        main()

@@ -1,6 +1,8 @@
 """Import/export of the plan, its member states and published reports: rows matched by natural
 keys, never by database ids."""
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
@@ -8,7 +10,15 @@ from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
 from areas.models import Agency, Objective, Official, ThematicAxis, WorkArea
-from commitments.models import Commitment, MemberState, ProgressReport, ReviewState, Status
+from commitments.models import (
+    Commitment,
+    CurrentProgress,
+    MemberState,
+    ProgressReport,
+    ReviewState,
+    Status,
+)
+from commitments.services import reports as report_service
 from commitments.validators import validate_reference
 
 from .imports import (
@@ -223,11 +233,15 @@ class ProgressReportResource(PlanResource):
 
     Natural key: commitment reference + member state ISO code + reporting date. Curators
     import published data: a new row becomes a published report; a changed row that
-    matches a published report publishes a correction superseding it (published reports
-    are immutable); the current progress of every commitment × state is rebuilt in the
-    same transaction. Drafts and the review queue never travel
-    through files. Should a state have published two reports with the same date, the
-    export carries the later one, which is the one an import updates.
+    matches a published report publishes a correction of it (published reports are
+    immutable). Each follows the rules of publishing (``commitments.services.reports``):
+    it supersedes its pair's current report only when it ranks above it by
+    ``CURRENT_ORDER`` (so a backdated correction replaces nothing), and the import holds
+    the commitments' locks from its first read to its commit, then rebuilds the current
+    states, so an import and a publish never recompute one pair at once. Drafts and the
+    review queue never travel through files. Should a state have published two reports
+    with the same date, the export carries the later one, which is the one an import
+    updates.
     """
 
     key = "progress_reports"
@@ -307,6 +321,22 @@ class ProgressReportResource(PlanResource):
         self._parents = set(
             Commitment.objects.filter(children__isnull=False).values_list("pk", flat=True)
         )
+        # Before the existing reports are read: a publish waits until the import commits
+        # (and an import waits for a publish under way), as two publishes do.
+        report_service.lock_all_commitments()
+        # Each pair's current report and its rank; a row ranking above it supersedes it.
+        self._current = {
+            (current.commitment_id, current.member_state_id): (
+                report_service.current_rank(current.report),
+                current.report,
+            )
+            for current in CurrentProgress.objects.select_related("report")
+        }
+        self._replaced = set(
+            ProgressReport.objects.filter(
+                supersedes__in=CurrentProgress.objects.values("report")
+            ).values_list("supersedes_id", flat=True)
+        )
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:
@@ -337,10 +367,11 @@ class ProgressReportResource(PlanResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:
+            self._supersede(instance)
             return
-        # A published report is immutable: a changed row publishes a correction that
-        # supersedes it, and the corrected report stays in the public timeline.
-        corrected = instance.pk
+        # A published report is immutable: a changed row publishes a correction, and the
+        # corrected report stays in the public timeline. The correction supersedes it
+        # when it is the pair's current report (publishing's rule, below).
         instance.pk = instance.id = None
         instance._state.adding = True
         instance.version = 1
@@ -349,8 +380,24 @@ class ProgressReportResource(PlanResource):
         instance.published_at = self._now
         user = kwargs.get("user")
         instance.reviewed_by = user if getattr(user, "is_authenticated", False) else None
-        already_superseded = ProgressReport.objects.filter(supersedes_id=corrected).exists()
-        instance.supersedes_id = None if already_superseded else corrected
+        self._supersede(instance)
+
+    def _supersede(self, instance):
+        """Publishing's rule, row by row in file order: the report supersedes its pair's
+        current report when it ranks above it (a row of this file that ranked above the
+        stored one is current from then on; it has no pk yet, so nothing links to it)."""
+        pair = (instance.commitment_id, instance.member_state_id)
+        # Saved after every stored report: its id, still unknown, ranks above theirs.
+        rank = (instance.reported_on, instance.published_at, math.inf)
+        current_rank, current = self._current.get(pair, (None, None))
+        instance.supersedes = None
+        if current_rank is not None and not rank > current_rank:
+            return
+        if current is not None:
+            instance.supersedes = report_service.superseded_by(rank, current, self._replaced)
+            if instance.supersedes is not None:
+                self._replaced.add(current.pk)
+        self._current[pair] = (rank, None)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, True, row, **kwargs)
@@ -375,6 +422,5 @@ class ProgressReportResource(PlanResource):
         changed = result.totals["new"] + result.totals["update"]
         failed = result.has_errors() or result.has_validation_errors()
         if changed and not failed and not kwargs.get("dry_run"):
-            from commitments.services.reports import rebuild_current_progress
-
-            rebuild_current_progress()
+            # By CURRENT_ORDER, as publishing does; the locks are held already.
+            report_service.rebuild_current_progress()

@@ -300,19 +300,33 @@ def publish(report, by=None, now=None, expected_version=None):
     report.published_at = now
     report.reviewed_by = by
     report.return_reason = ""
-    report.supersedes = None
-    if (
-        previous is not None
-        and current_rank(report) > current_rank(previous)
-        # Never two reports replacing one (imports may already have linked one).
-        and not ProgressReport.objects.filter(supersedes=previous).exists()
-    ):
-        report.supersedes = previous
+    report.supersedes = superseded_by(current_rank(report), previous)
     _record(report, by, gettext_noop("Published"))
     report.save()
     set_current(report.commitment_id, report.member_state_id)
     notifications.report_published(report)
     return report
+
+
+def superseded_by(rank, previous, replaced=None):
+    """The report that a report ranking ``rank`` (``current_rank``) supersedes when it is
+    published: ``previous``, the pair's current report, when it ranks above it and no
+    report supersedes ``previous`` yet (never two reports replacing one); otherwise None.
+    The one statement of the rule, for publishing and imports. ``replaced`` holds the pks
+    of the reports already superseded, when the caller knows them; otherwise the database
+    is asked."""
+    if previous is None or not rank > current_rank(previous):
+        return None
+    if replaced is not None:
+        return None if previous.pk in replaced else previous
+    return None if ProgressReport.objects.filter(supersedes=previous).exists() else previous
+
+
+def lock_all_commitments():
+    """Take the lock publishing takes on every commitment, in the order of their pks (as a
+    rebuild does, so two writers never wait on each other), for the rest of the caller's
+    transaction: until it commits, no publish changes a current state."""
+    _lock_pairs()
 
 
 def _lock_pairs(**commitments):
