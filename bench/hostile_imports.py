@@ -22,7 +22,6 @@ times) and message, and the dashboard's requests per second and p99 in both runs
 import argparse
 import contextlib
 import io
-import json
 import os
 import subprocess
 import sys
@@ -33,54 +32,21 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+sys.path.insert(0, str(ROOT))
 
-
-def wide_json_row(keys=100_000):
-    return json.dumps({"axes": [{f"column {i}": i for i in range(keys)}]}).encode()
-
-
-def workbook():
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.active.title = "axes"
-    book.active.append(["number", "name"])
-    book.active.append([1, "Eje"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+# The same files the tests refuse.
+from tests.hostile_files import (  # noqa: E402
+    SST_NS,
+    add_shared_strings,
+    small_workbook,
+    sst,
+    wide_json_row,
+)
 
 
 def with_shared_strings(sst, part="xl/sharedStrings.xml"):
     """A small workbook whose shared-strings part ``part`` holds ``sst``."""
-    source = zipfile.ZipFile(io.BytesIO(workbook()))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"</Types>",
-                    b'<Override PartName="/' + part.encode() + b'" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                    b"</Types>",
-                )
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdS" Target="/' + part.encode() + b'" Type="http://'
-                    b'schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
-                    b"</Relationships>",
-                )
-            target.writestr(info.filename, data)
-        target.writestr(part, sst)
-    return buffer.getvalue()
-
-
-def sst(body, count=None):
-    count = b' count="%d" uniqueCount="%d"' % (count, count) if count else b""
-    return b'<?xml version="1.0"?><sst xmlns="%s"%s>%s</sst>' % (NS, count, body)
+    return add_shared_strings(small_workbook(), sst, part)
 
 
 def hostile_files():
@@ -92,7 +58,7 @@ def hostile_files():
         b"<%s:si><%s:t>t%d</%s:t></%s:si>" % (prefix, prefix, i, prefix, prefix)
         for i in range(510_000)
     )
-    prefixed = b'<%s:sst xmlns:%s="%s">%s</%s:sst>' % (prefix, prefix, NS, prefixed, prefix)
+    prefixed = b'<%s:sst xmlns:%s="%s">%s</%s:sst>' % (prefix, prefix, SST_NS, prefixed, prefix)
     plain = b"".join(b"<si><t>t%d</t></si>" % i for i in range(2_000_000))
     return {
         "JSON, one row of 100,000 keys": ("plan.json", wide_json_row()),
@@ -120,7 +86,6 @@ def main():
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "celac_ppt.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -279,7 +244,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=int, default=10, help="each wrk run's duration")
     arguments = parser.parse_args()
     if arguments.while_serving:
-        sys.path.insert(0, str(ROOT))
         while_serving(arguments.seconds)
     else:
         main()

@@ -2,7 +2,6 @@
 gains or loses a single row."""
 
 import io
-import json
 import zipfile
 
 import openpyxl
@@ -13,6 +12,13 @@ from django.utils import translation
 from exchange import imports
 from exchange.imports import export_tables, import_file
 from exchange.models import ImportJob
+from tests.hostile_files import (
+    SST_NS,
+    add_shared_strings,
+    shared_strings_bomb,
+    small_workbook,
+    wide_json_row,
+)
 from tests.import_helpers import (
     REPORT_HEADERS,
     csv_file,
@@ -222,56 +228,6 @@ def test_a_json_object_nested_in_a_row(plan):
 # timed assertion would fail on a busy machine and pass a slow check on a fast one.
 
 
-def wide_json_row(keys=100_000):
-    """One row of ``keys`` keys: header handling that is quadratic takes minutes on it."""
-    return json.dumps({"axes": [{f"column {i}": i for i in range(keys)}]}).encode()
-
-
-def shared_strings_bomb(strings=1_000_000):
-    """A small, valid workbook whose shared-strings table holds ``strings`` short texts:
-    a few MB that pass the zip checks, hundreds of MB once openpyxl has loaded them."""
-    book = openpyxl.Workbook()
-    book.active.title = "axes"
-    book.active.append(["number", "name"])
-    book.active.append([1, "Eje"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    table = b"".join(b"<si><t>t%d</t></si>" % i for i in range(strings))
-    sst = (
-        b'<?xml version="1.0" encoding="UTF-8"?>'
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        b'count="%d" uniqueCount="%d">%s</sst>' % (strings, strings, table)
-    )
-    return add_shared_strings(buffer.getvalue(), sst)
-
-
-def add_shared_strings(xlsx, sst, part="xl/sharedStrings.xml"):
-    """``xlsx`` with ``sst`` as its shared-strings part ``part``, declared where Excel
-    declares it (openpyxl reads the part the content types name, whatever its name)."""
-    source = zipfile.ZipFile(io.BytesIO(xlsx))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"</Types>",
-                    b'<Override PartName="/' + part.encode() + b'" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                    b"</Types>",
-                )
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdStrings" Target="/' + part.encode() + b'" Type="http://'
-                    b'schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
-                    b"</Relationships>",
-                )
-            target.writestr(info.filename, data)
-        target.writestr(part, sst)
-    return buffer.getvalue()
-
-
 def test_a_json_row_with_100000_keys_is_refused_within_seconds(plan):
     refused(
         "plan.json", wide_json_row(), "has 100000 keys; a row of the plan has at most 50 columns"
@@ -284,19 +240,6 @@ def test_a_shared_strings_bomb_is_refused_within_seconds(plan):
     # It passes the zip checks: refusing it is the shared-strings limit's work.
     imports._check_zip(data, "XLSX")
     refused("plan.xlsx", data, "holds more than 500000 different texts")
-
-
-SST_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def small_workbook():
-    book = openpyxl.Workbook()
-    book.active.title = "axes"
-    book.active.append(["number", "name"])
-    book.active.append([1, "Eje"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def test_shared_strings_under_a_name_that_is_not_xml_are_counted_too(plan):
