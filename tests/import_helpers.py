@@ -119,3 +119,21 @@ def read_xlsx_sheets(data):
 
     book = load_workbook(io.BytesIO(data))
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def refused(name, data, *expected):
+    """Import ``data`` as ``name``: it must fail with ``expected`` in its messages and
+    leave every table with exactly the rows it had."""
+    from django.utils import translation
+
+    from exchange.imports import import_file
+
+    counts = row_counts()
+    with translation.override("en"):
+        outcome = import_file(name, data)
+        messages = [str(problem) for problem in outcome.problems]
+    assert not outcome.ok
+    for text in expected:
+        assert any(text in message for message in messages), messages
+    assert row_counts() == counts
+    return messages

@@ -7,10 +7,9 @@ import zipfile
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from exchange import imports
-from exchange.imports import export_tables, import_file
+from exchange.imports import export_tables
 from exchange.models import ImportJob
 from tests.hostile_files import (
     SST_NS,
@@ -22,6 +21,7 @@ from tests.hostile_files import (
 from tests.import_helpers import (
     REPORT_HEADERS,
     csv_file,
+    refused,
     report_rows,
     row_counts,
     without_jobs,
@@ -45,20 +45,6 @@ BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>
 </worksheet>"""
-
-
-def refused(name, data, *expected):
-    """Import ``data`` as ``name``: it must fail with ``expected`` in its messages and
-    leave every table with exactly the rows it had."""
-    counts = row_counts()
-    with translation.override("en"):
-        outcome = import_file(name, data)
-        messages = [str(problem) for problem in outcome.problems]
-    assert not outcome.ok
-    for text in expected:
-        assert any(text in message for message in messages), messages
-    assert row_counts() == counts
-    return messages
 
 
 def replace_member(xlsx, member, content):

@@ -19,7 +19,7 @@ from celac_ppt.converters import AcronymConverter, IsoCodeConverter, ReferenceCo
 from commitments.models import Commitment, MemberState, ProgressReport
 from commitments.validators import CELAC_MEMBERS, REFERENCE, validate_reference
 from exchange.imports import import_file
-from tests.import_helpers import REPORT_HEADERS, csv_file, report_rows, row_counts
+from tests.import_helpers import REPORT_HEADERS, csv_file, refused, report_rows, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +41,6 @@ BAD_REFERENCES = [
 ACRONYM_MESSAGE = "An acronym is made of letters and digits"
 CODE_MESSAGE = "is not the ISO code of a CELAC member state"
 REFERENCE_MESSAGE = "A reference is numbers of up to three digits separated by dots"
-
-
-def refused(name, data, *expected):
-    counts = row_counts()
-    with translation.override("en"):
-        outcome = import_file(name, data)
-        messages = [str(problem) for problem in outcome.problems]
-    assert not outcome.ok
-    for text in expected:
-        assert any(text in message for message in messages), messages
-    assert row_counts() == counts
-    return messages
 
 
 def as_json(tables):
