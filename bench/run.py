@@ -53,6 +53,7 @@ from bench.servers import (  # noqa: E402
     ROOT,
     STATIC_ROOT,
     AppServer,
+    collect_static,
     forget_cache_prefix,
     manage,
     prepare_database,
@@ -408,7 +409,7 @@ class Bench:
     def run(self):
         self.load_before = load()
         url = seeded_database(self.database, self.size, self.args.fresh)
-        manage(production_env(url), "collectstatic", "--no-input", "-v0")
+        collect_static(production_env(url))
         prefix = f"bench-{secrets.token_hex(4)}"
         wanted = self.args.scenarios
         served = [Variant(page) for page in PAGES]

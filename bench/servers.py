@@ -6,6 +6,8 @@ loopback interface: TLS is the reverse proxy's job.
 """
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import secrets
 import signal
@@ -68,7 +70,42 @@ def prepare_database(env):
     """Migrate, load the plan and collect the static files whitenoise serves."""
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "ensure_plan")
-    manage(env, "collectstatic", "--no-input", "-v0")
+    collect_static(env)
+
+
+def _static_sources_fingerprint():
+    """What the collected files are made of: the project's ``static/`` tree, the settings and
+    the installed packages (whose apps bring their own static files)."""
+    digest = hashlib.sha256()
+    sources = [ROOT / "celac_ppt" / "settings.py", ROOT / "pyproject.toml"]
+    sources += sorted(path for path in (ROOT / "static").rglob("*") if path.is_file())
+    sources += [Path(sys.prefix) / ".installed"]
+    for path in sources:
+        if path.exists():
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static(env):
+    """Collect the static files into the folder ``env`` names, once for everything using it.
+
+    Several test processes and benchmark runs start servers on the same folder. Collecting
+    deletes and rewrites the hashed copies, so a second collection while another runs (or
+    while a server reads the folder) loses files: one at a time, under a lock, and not at
+    all when nothing it is made of has changed since the last one.
+    """
+    root = Path(env["STATIC_ROOT"])
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = root.with_name(f"{root.name}.collected-from")
+    with open(root.with_name(f"{root.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fingerprint = _static_sources_fingerprint()
+        if stamp.exists() and stamp.read_text() == fingerprint:
+            return
+        stamp.unlink(missing_ok=True)
+        manage(env, "collectstatic", "--no-input", "-v0")
+        stamp.write_text(fingerprint)
 
 
 def free_port():
