@@ -18,10 +18,13 @@ Every other response (logged-in pages, forms, the admin) is ``private, no-store`
 its view said otherwise.
 """
 
+import datetime
 import functools
 import gzip
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import brotli
@@ -95,6 +98,12 @@ def release():
     return digest.hexdigest()[:16]
 
 
+def today():
+    """The day the pages show. The portal never activates a reader's time zone, so it is
+    ``timezone.localdate()``, without that function's look-up of the active zone."""
+    return datetime.datetime.now(timezone.get_default_timezone()).date()
+
+
 def page_tag(request, versions=None):
     """The tag of the page ``request`` asks for: one query for the data versions."""
     versions = DataVersion.read() if versions is None else versions
@@ -107,7 +116,7 @@ def _tag(path_info, full_path, versions):
             release(),
             versions.get(DataVersion.PLAN, "-"),
             versions.get(DataVersion.PROGRESS, "-"),
-            timezone.localdate().isoformat(),
+            today().isoformat(),
             translation.get_language_from_path(path_info) or "",
             full_path,
         )
@@ -115,8 +124,9 @@ def _tag(path_info, full_path, versions):
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _cache_key(tag):
-    return f"page:{tag}"
+def _cache_key(tag, encoding):
+    """Each encoding of a page is kept apart: a hit reads only the bytes it sends."""
+    return f"page:{tag}:{encoding or 'identity'}"
 
 
 def _headers_key(tag):
@@ -125,11 +135,6 @@ def _headers_key(tag):
 
 def _etag(tag, encoding):
     return f'"{tag}-{encoding}"' if encoding else f'"{tag}"'
-
-
-def _encoding(request, page):
-    """The best encoding that both the client accepts and the page is kept in."""
-    return _best_encoding(request.headers.get("Accept-Encoding", ""), page)
 
 
 @functools.lru_cache(maxsize=256)
@@ -152,10 +157,11 @@ def _accepted(header):
     return frozenset(accepted)
 
 
-def _best_encoding(header, page):
+def _best_encoding(header, offered):
+    """The first of ``offered`` that ``Accept-Encoding: header`` accepts (None: none)."""
     accepted = _accepted(header)
-    for encoding in ENCODINGS:
-        if encoding in accepted and encoding in page:
+    for encoding in offered:
+        if encoding in accepted:
             return encoding
     return None
 
@@ -193,11 +199,13 @@ def _revalidates(header, tag):
     return False, None
 
 
-def kept_page(tag):
+def kept_page(tag, encoding):
+    """What is kept of the page ``tag`` in ``encoding`` (None: uncompressed): (the view's
+    headers, the body), or None."""
     if not settings.PUBLIC_PAGE_CACHE_SECONDS:
         return None  # the page cache is off: not even a look-up
     try:
-        return cache.get(_cache_key(tag))
+        return cache.get(_cache_key(tag, encoding))
     except Exception:
         # The cache being down must not take the public pages with it: render them.
         logger.warning("Page cache unavailable", exc_info=True)
@@ -221,42 +229,43 @@ COMPRESS = {
 }
 
 
-def keep_page(tag, response, request=None):
-    """Compress the view's response and keep it; returns what was kept (or None).
+def keep_page(tag, response, request):
+    """Compress the view's response and keep every encoding of it; returns the one
+    ``request`` is sent, as (encoding, headers, body), or None if the page is not kept.
 
-    With the page cache off, only the encoding ``request`` will be sent is made."""
+    With the page cache off, only that encoding is made."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
     body = response.content
     if len(body) > MAX_KEPT_BYTES:
         return None
-    if settings.PUBLIC_PAGE_CACHE_SECONDS or request is None:
-        encodings = ENCODINGS
-    else:
-        encodings = (_best_encoding(request.headers.get("Accept-Encoding", ""), COMPRESS),)
-    page = {
-        "body": body,
-        "headers": [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
-        **{encoding: COMPRESS[encoding](body) for encoding in encodings if encoding},
+    headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+    wanted = _best_encoding(request.headers.get("Accept-Encoding", ""), ENCODINGS)
+    encodings = (None, *ENCODINGS) if settings.PUBLIC_PAGE_CACHE_SECONDS else (wanted,)
+    kept = {
+        encoding: (headers, COMPRESS[encoding](body) if encoding else body)
+        for encoding in encodings
     }
     if settings.PUBLIC_PAGE_CACHE_SECONDS:
         try:
-            cache.set(_cache_key(tag), page, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            cache.set_many(
+                {_cache_key(tag, encoding): page for encoding, page in kept.items()},
+                settings.PUBLIC_PAGE_CACHE_SECONDS,
+            )
         except Exception:
             logger.warning("Page cache unavailable", exc_info=True)
-    return page
+    return (wanted, *kept[wanted])
 
 
-def page_response(request, tag, page):
-    encoding = _encoding(request, page)
-    response = HttpResponse(page[encoding] if encoding else page["body"])
-    for name, value in page["headers"]:
+def page_response(request, tag, encoding, headers, body):
+    response = HttpResponse(body)
+    for name, value in headers:
         response[name] = value
     if encoding:
         response["Content-Encoding"] = encoding
     if language := translation.get_language_from_path(request.path_info):
         response["Content-Language"] = language
-    response["Content-Length"] = str(len(response.content))
+    response["Content-Length"] = str(len(body))
     return _finish(response, tag, encoding)
 
 
@@ -284,10 +293,10 @@ def public_page(view):
             del request.META[PUBLIC_TAG]
             response["Cache-Control"] = "private, no-store"
             return response
-        page = keep_page(tag, response, request)
-        if page is None:
+        kept = keep_page(tag, response, request)
+        if kept is None:
             return response
-        return page_response(request, tag, page)
+        return page_response(request, tag, *kept)
 
     wrapper.public_page = True
     return wrapper
@@ -337,8 +346,9 @@ class PublicPageMiddleware:
         tag = request.META[PUBLIC_TAG] = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
-        page = kept_page(tag)
-        return page_response(request, tag, page) if page is not None else None
+        encoding = _best_encoding(request.headers.get("Accept-Encoding", ""), ENCODINGS)
+        page = kept_page(tag, encoding)
+        return page_response(request, tag, encoding, *page) if page is not None else None
 
 
 def _same_for_every_reader(request, response):
@@ -419,6 +429,36 @@ _PER_RESPONSE = frozenset(
 _BODY_HEADERS = frozenset(("content-type", "content-language", "content-disposition"))
 
 
+class RecentPages:
+    """The most recently sent pages, {(tag, encoding): (headers, body)}, within ``budget``
+    bytes of bodies: the least recently sent goes first. Safe across threads."""
+
+    def __init__(self, budget):
+        self.budget = budget
+        self.size = 0
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.pages.get(key)
+            if found is not None:
+                self.pages.move_to_end(key)
+            return found and found[0]
+
+    def put(self, key, value, size):
+        if size > self.budget:
+            return
+        with self.lock:
+            if key in self.pages:
+                return
+            self.pages[key] = (value, size)
+            self.size += size
+            while self.size > self.budget:
+                _key, (_value, dropped) = self.pages.popitem(last=False)
+                self.size -= dropped
+
+
 class PublicPagesServer:
     """The WSGI application in front of Django: a public page's revalidation and its kept
     copy are answered here, with the very headers Django sent for that page, without
@@ -428,6 +468,10 @@ class PublicPagesServer:
     (the middleware names their tag in the environ), and only from what Django's cache holds
     under the tag of the data versions read now: one query, as in the middleware, so it is
     exactly as fresh. Anything else, or anything it cannot read, goes to Django as before.
+
+    The pages it sent most recently it also keeps in its own memory (``RecentPages``, up to
+    ``PUBLIC_PAGES_MEMORY_BYTES``), under the same tags: never stale either, and with no
+    look-up in a shared cache (Redis) and no copy of the bytes out of it.
     """
 
     MAX_PATHS = 20_000
@@ -435,6 +479,7 @@ class PublicPagesServer:
     def __init__(self, application):
         self.application = application
         self.public_paths = set()
+        self.recent = RecentPages(settings.PUBLIC_PAGES_MEMORY_BYTES)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -478,19 +523,22 @@ class PublicPagesServer:
             return None
         try:
             versions = environ[DATA_VERSIONS] = DataVersion.read()
-            query = environ.get("QUERY_STRING", "")
-            full_path = escape_uri_path(path) + (f"?{iri_to_uri(query)}" if query else "")
-            tag = _tag(path, full_path, versions)
-            matched, encoding = _revalidates(environ.get("HTTP_IF_NONE_MATCH"), tag)
-            keys = (_headers_key(tag),) if matched else (_headers_key(tag), _cache_key(tag))
-            found = cache.get_many(keys)
         except Exception:
-            # The database or the cache: Django answers, with its 503 page if need be.
+            # The database: Django answers, with its 503 page if need be.
             close_old_connections()
             return None
-        headers = found.get(_headers_key(tag))
-        if headers is None:
-            return None
+        query = environ.get("QUERY_STRING", "")
+        full_path = escape_uri_path(path) + (f"?{iri_to_uri(query)}" if query else "")
+        tag = _tag(path, full_path, versions)
+        matched, encoding = _revalidates(environ.get("HTTP_IF_NONE_MATCH"), tag)
+        if not matched:
+            encoding = _best_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), ENCODINGS)
+        found = self.recent.get((tag, encoding))
+        if found is None:
+            found = self._from_cache(tag, encoding, with_body=not matched)
+            if found is None:
+                return None
+        headers, body = found
         if matched:
             headers = [
                 (name, value) for name, value in headers if name.lower() not in _BODY_HEADERS
@@ -498,16 +546,33 @@ class PublicPagesServer:
             headers.append(("ETag", _etag(tag, encoding)))
             start_response("304 Not Modified", headers)
             return []
-        page = found.get(_cache_key(tag))
-        if page is None:
-            return None
-        encoding = _best_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), page)
-        body = page[encoding] if encoding else page["body"]
         headers = [*headers, ("ETag", _etag(tag, encoding)), ("Content-Length", str(len(body)))]
         if encoding:
             headers.append(("Content-Encoding", encoding))
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _from_cache(self, tag, encoding, *, with_body):
+        """(headers, body or None) of the page ``tag`` from Django's cache; a whole page is
+        remembered in this process too."""
+        keys = [_headers_key(tag)]
+        if with_body:
+            keys.append(_cache_key(tag, encoding))
+        try:
+            found = cache.get_many(keys)
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
+            return None
+        headers = found.get(_headers_key(tag))
+        if headers is None:
+            return None
+        if not with_body:
+            return headers, None
+        page = found.get(_cache_key(tag, encoding))
+        if page is None:
+            return None
+        self.recent.put((tag, encoding), (headers, page[1]), len(page[1]))
+        return headers, page[1]
 
     @staticmethod
     def _as_django_would(environ):

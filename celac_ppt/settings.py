@@ -176,6 +176,9 @@ else:
 # Seconds a rendered public page is kept (0: never kept, every request renders). Kept pages
 # are never stale: their key changes with the data.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 24 * 60 * 60)
+# Bytes of the most recently sent pages each server process keeps in its own memory, in
+# front of the cache (celac_ppt.http.RecentPages); under the same tags, so never stale.
+PUBLIC_PAGES_MEMORY_BYTES = envint("PUBLIC_PAGES_MEMORY_BYTES", 32 * 1024 * 1024)
 # How long browsers (max-age) and shared caches such as nginx or a CDN (s-maxage) may reuse
 # a public page without asking. 0, the default, has them revalidate every time (a 304 when
 # nothing changed), so nothing is ever shown stale; a few seconds of s-maxage lets a caching

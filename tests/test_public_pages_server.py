@@ -2,9 +2,11 @@
 answers a kept page and a revalidation with exactly what Django sent for that page, under
 the data versions read now, and leaves everything else to Django."""
 
+import gzip
 import io
 import sys
 
+import brotli
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -197,3 +199,46 @@ def test_if_none_match_star_is_no_revalidation_of_a_get(server, plan):
     Sent(server, "/es/")
     assert Sent(server, "/es/", if_none_match="*").status.startswith("200")
     assert Sent(server, "/es/commitments/99.99/", if_none_match="*").status.startswith("404")
+
+
+def test_a_page_sent_again_comes_from_the_process_memory_not_the_cache(server, plan, monkeypatch):
+    rendered = Sent(server, "/es/", accept_encoding="gzip, br")
+    Sent(server, "/es/", accept_encoding="gzip, br")  # read from the cache, then remembered
+    from celac_ppt import http
+
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("the cache is gone")
+
+    monkeypatch.setattr(http.cache, "get_many", cache_down)
+    again = Sent(server, "/es/", accept_encoding="gzip, br")
+    assert reached_django(server) == 1
+    assert again.body == rendered.body and sorted(again.headers) == sorted(rendered.headers)
+    assert len(again.queries) == 1  # the data versions: as fresh as ever
+
+
+def test_each_encoding_of_a_page_is_kept_under_its_own_key(server, plan):
+    from django.core.cache import cache
+
+    sent = Sent(server, "/es/", accept_encoding="br")
+    tag = sent.header("ETag").strip('"').removesuffix("-br")
+    kept = {
+        encoding: cache.get(f"page:{tag}:{encoding}") for encoding in ("br", "gzip", "identity")
+    }
+    assert kept["br"][1] == sent.body
+    assert (
+        brotli.decompress(kept["br"][1]) == gzip.decompress(kept["gzip"][1]) == kept["identity"][1]
+    )
+
+
+def test_the_process_memory_keeps_the_most_recent_pages_within_its_budget():
+    from celac_ppt.http import RecentPages
+
+    recent = RecentPages(budget=10)
+    recent.put("a", "page a", 4)
+    recent.put("b", "page b", 4)
+    assert recent.get("a") == "page a"  # now the most recent
+    recent.put("c", "page c", 4)
+    assert recent.get("b") is None
+    assert (recent.get("a"), recent.get("c")) == ("page a", "page c")
+    recent.put("huge", "a page larger than the budget", 11)
+    assert recent.get("huge") is None and recent.size == 8
