@@ -82,7 +82,14 @@ def release():
         digest.update(settings.RELEASE.encode())
         return digest.hexdigest()[:16]
     base = Path(settings.BASE_DIR)
-    patterns = ("*/*.py", "*/*/*.py", "*/*/*/*.py", "templates/**/*", "jinja2/**/*")
+    patterns = (
+        "*/*.py",
+        "*/*/*.py",
+        "*/*/*/*.py",
+        "*/data/*.json",
+        "templates/**/*",
+        "jinja2/**/*",
+    )
     files = {path for pattern in patterns for path in base.glob(pattern)}
     files |= {path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("**/*.mo")}
     for path in sorted(files):
@@ -221,16 +228,18 @@ COMPRESS = {
 }
 
 
-def keep_page(tag, response, request=None):
+def keep_page(tag, response, request=None, store=True):
     """Compress the view's response and keep it; returns what was kept (or None).
 
-    With the page cache off, only the encoding ``request`` will be sent is made."""
+    With the page cache off, or ``store`` false, only the encoding ``request`` will be sent
+    is made, and nothing is kept."""
+    store = store and bool(settings.PUBLIC_PAGE_CACHE_SECONDS)
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
     body = response.content
     if len(body) > MAX_KEPT_BYTES:
         return None
-    if settings.PUBLIC_PAGE_CACHE_SECONDS or request is None:
+    if store or request is None:
         encodings = ENCODINGS
     else:
         encodings = (_best_encoding(request.headers.get("Accept-Encoding", ""), COMPRESS),)
@@ -239,7 +248,7 @@ def keep_page(tag, response, request=None):
         "headers": [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
         **{encoding: COMPRESS[encoding](body) for encoding in encodings if encoding},
     }
-    if settings.PUBLIC_PAGE_CACHE_SECONDS:
+    if store:
         try:
             cache.set(_cache_key(tag), page, settings.PUBLIC_PAGE_CACHE_SECONDS)
         except Exception:
@@ -260,9 +269,20 @@ def page_response(request, tag, page):
     return _finish(response, tag, encoding)
 
 
+def never_kept(view):
+    """Mark a public page whose addresses are as many as its visitors can type (the search
+    page: one per query): it keeps its ETag, its 304s and its ``Cache-Control``, but is
+    rendered every time rather than kept in Django's cache, where each new query would push
+    out a page that many read."""
+    view.kept = False
+    return view
+
+
 def public_page(view):
     """Serve ``view`` as a public page: 304 for a current copy, the kept page if there is
-    one, else the view's rendering, compressed and kept under the page's tag."""
+    one, else the view's rendering, compressed and kept under the page's tag (unless the
+    view is ``never_kept``)."""
+    kept = getattr(view, "kept", True)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -284,12 +304,16 @@ def public_page(view):
             del request.META[PUBLIC_TAG]
             response["Cache-Control"] = "private, no-store"
             return response
-        page = keep_page(tag, response, request)
+        if not kept:
+            # Nor is its tag named to PublicPagesServer, which would keep its headers.
+            del request.META[PUBLIC_TAG]
+        page = keep_page(tag, response, request, store=kept)
         if page is None:
             return response
         return page_response(request, tag, page)
 
     wrapper.public_page = True
+    wrapper.kept = kept
     return wrapper
 
 
@@ -337,7 +361,7 @@ class PublicPageMiddleware:
         tag = request.META[PUBLIC_TAG] = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
-        page = kept_page(tag)
+        page = kept_page(tag) if getattr(match.func, "kept", True) else None
         return page_response(request, tag, page) if page is not None else None
 
 
