@@ -558,7 +558,7 @@ def agency_list(request):
 @never_kept
 def search(request):
     query = request.GET.get("q", "")
-    context = {"query": query.replace("\x00", ""), "asked": "q" in request.GET}
+    context = {"query": query, "asked": "q" in request.GET}
     try:
         results = plan_search.search(query)
     except plan_search.SearchError as error:
