@@ -16,7 +16,7 @@ from .formatting import link, pct
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "celac-map.json"
 # The radius of the marker that keeps a small island state visible, in map units.
-MARKER_RADIUS = 9
+MARKER_RADIUS = 7
 
 
 @functools.cache
