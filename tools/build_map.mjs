@@ -2,7 +2,7 @@
 // 1:50m countries as npm's world-atlas ships them (countries-50m.json; the 1:110m file
 // lacks seven of the member states).
 //
-//   node tools/build_map.mjs
+//   node tools/build_map.mjs [OUTPUT]     (default: public/data/celac-map.json)
 //
 // The portal reads only the file this writes, which is committed: nothing here runs on a
 // server. The shapes are simplified once, on the whole topology so that shared borders stay
@@ -93,11 +93,12 @@ const output = {
   context: path(others),
   states,
 };
+const target = process.argv[2] ?? join(root, "public/data/celac-map.json");
 writeFileSync(
-  join(root, "public/data/celac-map.json"),
+  target,
   JSON.stringify(output, null, 0).replaceAll('},"', '},\n"') + "\n",
 );
 console.log(
-  `public/data/celac-map.json: ${Object.keys(states).length} states, ${WIDTH}×${height}, ` +
+  `${target}: ${Object.keys(states).length} states, ${WIDTH}×${height}, ` +
     `small: ${Object.entries(states).filter(([, s]) => s.small).map(([c]) => c).join(" ")}`,
 );
