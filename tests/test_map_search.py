@@ -302,3 +302,12 @@ def test_search_runs_the_same_queries_however_many_narratives_match(client, plan
         for reference in ("1.1", "2.1", "4.1"):
             published(reference, iso_code, 40, narrative="andino")
     assert queries("/en/search/?q=andino") == small
+
+
+def test_a_newly_published_narrative_is_found_on_the_next_search(client, plan):
+    before = client.get("/en/search/?q=andina")
+    assert "andina" not in before.content.decode().split('id="results-heading"', 1)[1]
+    published("1.1", "MX", 40, narrative="Cooperación andina.")
+    after = client.get("/en/search/?q=andina", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "<mark>andina</mark>" in after.content.decode()

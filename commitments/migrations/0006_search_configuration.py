@@ -16,12 +16,23 @@ BEGIN
 END
 $$;
 """
-DROP = "DROP TEXT SEARCH CONFIGURATION IF EXISTS celac_es;"
+# The published narratives are many: an index of their text as the search reads it
+# (commitments.services.search, whose expression it must match).
+NARRATIVE_INDEX = """
+CREATE INDEX IF NOT EXISTS commitments_report_narrative_search
+  ON commitments_progressreport
+  USING GIN (to_tsvector('celac_es'::regconfig, COALESCE((narrative)::text, '')));
+"""
+DROP = """
+DROP INDEX IF EXISTS commitments_report_narrative_search;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS celac_es;
+"""
 
 
 def create_configuration(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
+        schema_editor.execute(NARRATIVE_INDEX)
 
 
 def drop_configuration(apps, schema_editor):

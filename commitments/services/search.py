@@ -131,10 +131,15 @@ def _matching(queryset, kind, words):
     if _postgres():
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = None
-        for name, weight in kind.fields:
-            part = SearchVector(name, weight=weight, config=CONFIG)
-            vector = part if vector is None else vector + part
+        if kind is REPORTS:
+            # Unweighted, as the narratives' index (migration 0006) holds it: the reports
+            # are ranked among themselves only.
+            vector = SearchVector("narrative", config=CONFIG)
+        else:
+            vector = None
+            for name, weight in kind.fields:
+                part = SearchVector(name, weight=weight, config=CONFIG)
+                vector = part if vector is None else vector + part
         query = SearchQuery(" ".join(words), config=CONFIG, search_type="plain")
         return queryset.annotate(document=vector, rank=SearchRank(F("document"), query)).filter(
             document=query
