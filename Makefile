@@ -11,7 +11,7 @@ PORT ?= 8000
 # The suite runs on every core (pytest-xdist).
 TEST_WORKERS ?= auto
 
-.PHONY: install run test lint check-migrations check-messages messages js-deps test-sqlite test-postgres clean audit security-figures serve-prod
+.PHONY: install run test lint check-migrations check-messages messages js-deps map test-sqlite test-postgres clean audit security-figures serve-prod
 
 install: $(STAMP)
 
@@ -63,6 +63,10 @@ js-deps: $(AXE)
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The map's shapes, from Natural Earth through npm's world-atlas (committed; see README).
+map: js-deps
+	node tools/build_map.mjs
 
 test-sqlite: install messages js-deps
 	env -u DATABASE_URL $(BIN)/pytest -q -n $(TEST_WORKERS)

@@ -85,7 +85,14 @@ def release():
         digest.update(settings.RELEASE.encode())
         return digest.hexdigest()[:16]
     base = Path(settings.BASE_DIR)
-    patterns = ("*/*.py", "*/*/*.py", "*/*/*/*.py", "templates/**/*", "jinja2/**/*")
+    patterns = (
+        "*/*.py",
+        "*/*/*.py",
+        "*/*/*/*.py",
+        "*/data/*.json",
+        "templates/**/*",
+        "jinja2/**/*",
+    )
     files = {path for pattern in patterns for path in base.glob(pattern)}
     files |= {path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("**/*.mo")}
     for path in sorted(files):
@@ -229,11 +236,13 @@ COMPRESS = {
 }
 
 
-def keep_page(tag, response, request):
+def keep_page(tag, response, request, store=True):
     """Compress the view's response and keep every encoding of it; returns the one
     ``request`` is sent, as (encoding, headers, body), or None if the page is not kept.
 
-    With the page cache off, only that encoding is made."""
+    With the page cache off, or ``store`` false, only that encoding is made, and nothing
+    is kept."""
+    store = store and bool(settings.PUBLIC_PAGE_CACHE_SECONDS)
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
     body = response.content
@@ -241,12 +250,12 @@ def keep_page(tag, response, request):
         return None
     headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
     wanted = _best_encoding(request.headers.get("Accept-Encoding", ""), ENCODINGS)
-    encodings = (None, *ENCODINGS) if settings.PUBLIC_PAGE_CACHE_SECONDS else (wanted,)
+    encodings = (None, *ENCODINGS) if store else (wanted,)
     kept = {
         encoding: (headers, COMPRESS[encoding](body) if encoding else body)
         for encoding in encodings
     }
-    if settings.PUBLIC_PAGE_CACHE_SECONDS:
+    if store:
         try:
             cache.set_many(
                 {_cache_key(tag, encoding): page for encoding, page in kept.items()},
@@ -269,9 +278,20 @@ def page_response(request, tag, encoding, headers, body):
     return _finish(response, tag, encoding)
 
 
+def never_kept(view):
+    """Mark a public page whose addresses are as many as its visitors can type (the search
+    page: one per query): it keeps its ETag, its 304s and its ``Cache-Control``, but is
+    rendered every time rather than kept in Django's cache, where each new query would push
+    out a page that many read."""
+    view.kept = False
+    return view
+
+
 def public_page(view):
     """Serve ``view`` as a public page: 304 for a current copy, the kept page if there is
-    one, else the view's rendering, compressed and kept under the page's tag."""
+    one, else the view's rendering, compressed and kept under the page's tag (unless the
+    view is ``never_kept``)."""
+    kept = getattr(view, "kept", True)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -293,12 +313,16 @@ def public_page(view):
             del request.META[PUBLIC_TAG]
             response["Cache-Control"] = "private, no-store"
             return response
-        kept = keep_page(tag, response, request)
-        if kept is None:
+        if not kept:
+            # Nor is its tag named to PublicPagesServer, which would keep its headers.
+            del request.META[PUBLIC_TAG]
+        page = keep_page(tag, response, request, store=kept)
+        if page is None:
             return response
-        return page_response(request, tag, *kept)
+        return page_response(request, tag, *page)
 
     wrapper.public_page = True
+    wrapper.kept = kept
     return wrapper
 
 
@@ -346,6 +370,8 @@ class PublicPageMiddleware:
         tag = request.META[PUBLIC_TAG] = page_tag(request, versions)
         if (response := not_modified(request, tag)) is not None:
             return response
+        if not getattr(match.func, "kept", True):
+            return None
         encoding = _best_encoding(request.headers.get("Accept-Encoding", ""), ENCODINGS)
         page = kept_page(tag, encoding)
         return page_response(request, tag, encoding, *page) if page is not None else None

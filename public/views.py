@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from markupsafe import Markup
 
 from areas.models import Agency, WorkArea
+from celac_ppt.http import never_kept
 from commitments.models import ProgressReport
 from commitments.services import columns
+from commitments.services import search as plan_search
 from commitments.services.current import current
 from commitments.services.links import absolute
 from commitments.services.progress import (
@@ -43,9 +45,11 @@ from commitments.services.tables import (
     with_plan_objects,
 )
 
+from . import map as state_map
 from .formatting import link, pct
 
 PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 25
 
 
@@ -477,3 +481,109 @@ API_ENDPOINTS = [
     ("matrix/", _("Member states × work areas, one item per cell.")),
     ("history/", _("Reports published each month, and their mean.")),
 ]
+
+
+# The colour classes of the map and its legend: (bucket, lowest, highest percentage).
+MAP_BUCKETS = (
+    ("p0", None, 0),
+    ("p1", 1, 24),
+    ("p2", 25, 49),
+    ("p3", 50, 74),
+    ("p4", 75, 99),
+    ("p5", None, 100),
+)
+
+
+def state_map_page(request):
+    plan, rollup = current()
+    shapes, missing = state_map.shapes(plan, rollup)
+    drawn = state_map.geometry()
+    return render(
+        request,
+        "public/map.html",
+        {
+            "shapes": shapes,
+            "missing": missing,
+            "width": drawn["width"],
+            "height": drawn["height"],
+            "context_path": drawn["context"],
+            "source": drawn["source"],
+            "marker_radius": state_map.MARKER_RADIUS,
+            "buckets": MAP_BUCKETS,
+            "counts": {
+                bucket: sum(1 for shape in shapes if shape.figure.bucket == bucket)
+                for bucket in ["none", *(bucket for bucket, _low, _high in MAP_BUCKETS)]
+            },
+        },
+    )
+
+
+def area_list(request):
+    plan, rollup = current()
+    counts = {}
+    for commitment in plan.commitments:
+        counts[commitment.area_id] = counts.get(commitment.area_id, 0) + 1
+    return render(
+        request,
+        "public/area_list.html",
+        {
+            "rows": [
+                (
+                    area,
+                    rollup.area(area.id),
+                    counts.get(area.id, 0),
+                    plan.agencies_by_area.get(area.id, []),
+                )
+                for area in plan.areas
+            ],
+        },
+    )
+
+
+def agency_list(request):
+    plan, rollup = current()
+    areas_by_agency = {}
+    for area in plan.areas:
+        for agency in plan.agencies_by_area.get(area.id, []):
+            areas_by_agency.setdefault(agency.id, []).append(area)
+    agencies = Agency.objects.prefetch_related("officials").order_by("acronym")
+    rows = []
+    for agency in agencies:
+        areas = areas_by_agency.get(agency.id, [])
+        progress = rollup.group(rollup.top_level_of_areas({area.id for area in areas}))
+        rows.append((agency, areas, list(agency.officials.all()), progress))
+    return render(request, "public/agency_list.html", {"rows": rows})
+
+
+@never_kept
+def search(request):
+    query = request.GET.get("q", "")
+    context = {"query": query, "asked": "q" in request.GET}
+    try:
+        results = plan_search.search(query)
+    except plan_search.SearchError as error:
+        context["error"] = str(error) if context["asked"] else None
+        return render(request, "public/search.html", context)
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = []
+    for hit in page.object_list:
+        hit.pieces = plan_search.highlighted(
+            hit.title or hit.text, results.words, limit=plan_search.EXCERPT_CHARS
+        )
+        if not groups or groups[-1][0] is not hit.kind:
+            groups.append((hit.kind, []))
+        groups[-1][1].append(hit)
+    context.update(
+        {
+            "words": results.words,
+            "page_obj": page,
+            "total": results.count(),
+            "groups": groups,
+            "counts": [
+                (kind, results.counts[kind.name])
+                for kind in plan_search.KINDS
+                if results.counts[kind.name]
+            ],
+        }
+    )
+    return render(request, "public/search.html", context)

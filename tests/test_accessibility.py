@@ -27,6 +27,11 @@ PAGES = [
     "/es/states/MX/",
     "/en/agencies/SRE/",
     "/pt/about/figures/",
+    "/es/areas/",
+    "/en/agencies/",
+    "/fr/map/",
+    "/pt/search/?q=oceanica",
+    "/es/search/?q=",
     "/fr/accounts/login/",
     "REPORT",
 ]

@@ -30,6 +30,10 @@ PAGES = [
     "/areas/3/",
     "/agencies/SRE/",
     "/about/figures/",
+    "/areas/",
+    "/agencies/",
+    "/map/",
+    "/search/?q=oceanica",
     "REPORT",
 ]
 

@@ -146,6 +146,11 @@ def pages(plan):
         f"/reports/{with_evidence.pk}/",
         f"/reports/{report.pk}/",
         "/about/figures/",
+        "/areas/",
+        "/agencies/",
+        "/map/",
+        "/search/?q=oceanica",
+        "/search/?q=",
         "/no-such-page/",
     ]
     return paths, data

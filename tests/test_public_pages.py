@@ -292,6 +292,10 @@ PAGES = [
     "/fr/areas/13/",
     "/en/agencies/SRE/",
     "/es/about/figures/",
+    "/pt/areas/",
+    "/fr/agencies/",
+    "/en/map/",
+    "/es/search/?q=oceanica",
     "REPORT",
 ]
 
