@@ -64,21 +64,32 @@ def versions(obj, field):
     return lang, text, original
 
 
-def keep_spanish_original(sender, instance, **kwargs):
-    """Before a save: the field's own column holds the Spanish version. A row made without
-    the Spanish column (a fixture, an older caller) gets it from the field."""
+def fill_spanish_column(sender, instance, **kwargs):
+    """Before a save: a row made without the Spanish column (a fixture, an older caller)
+    gets it from the field."""
     for field in translated_fields(sender):
-        spanish = getattr(instance, column(field, ORIGINAL))
-        if spanish is None:
+        if getattr(instance, column(field, ORIGINAL)) is None:
             setattr(instance, column(field, ORIGINAL), instance.__dict__.get(field))
-        else:
-            instance.__dict__[field] = spanish
+
+
+def keep_spanish_original(field):
+    """Make ``field`` save the Spanish version into its own column. Django saves what the
+    field reads, and django-modeltranslation makes it read the active language's version:
+    without this, a save on an English page would write English into it."""
+    spanish = column(field.name, ORIGINAL)
+
+    def pre_save(instance, add):
+        return getattr(instance, spanish)
+
+    field.pre_save = pre_save
 
 
 def connect_signals():
     for model in plan_models():
+        for name in translated_fields(model):
+            keep_spanish_original(model._meta.get_field(name))
         pre_save.connect(
-            keep_spanish_original, sender=model, dispatch_uid=f"plan-text:{model._meta.label}"
+            fill_spanish_column, sender=model, dispatch_uid=f"plan-text:{model._meta.label}"
         )
 
 
