@@ -86,8 +86,10 @@ def keep_spanish_original(field):
 
 def connect_signals():
     for model in plan_models():
-        for name in translated_fields(model):
-            keep_spanish_original(model._meta.get_field(name))
+        # The history's rows too: they copy the field as the active language reads it.
+        for saved in (model, model.history.model):
+            for name in translated_fields(model):
+                keep_spanish_original(saved._meta.get_field(name))
         pre_save.connect(
             fill_spanish_column, sender=model, dispatch_uid=f"plan-text:{model._meta.label}"
         )

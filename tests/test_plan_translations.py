@@ -168,3 +168,99 @@ def test_the_admin_labels_the_spanish_field_as_the_original(client_of, curator, 
     text = page.content.decode()
     assert 'name="name_es"' in text and 'name="name_fr"' in text
     assert "Spanish original" in text or "Texto original en español" in text
+
+
+# --- Import and export -------------------------------------------------------------------
+
+
+def _commitments_csv(edit):
+    from exchange.imports import plan_resources
+    from tests.import_helpers import csv_file
+
+    dataset = plan_resources()["commitments"]().export()
+    rows = [list(row) for row in dataset]
+    for row in rows:
+        if row[0] == "1.1":
+            for column, value in edit.items():
+                row[dataset.headers.index(column)] = value
+    return dataset.headers, csv_file(dataset.headers, rows)
+
+
+def test_the_plan_s_export_has_a_column_per_language(plan):
+    from exchange.imports import plan_resources
+
+    headers = plan_resources()["commitments"]().export().headers
+    for column in ("text", "text_en", "text_pt", "text_fr", "due_label_en", "due_label_fr"):
+        assert column in headers
+    areas = plan_resources()["areas"]().export()
+    row = dict(zip(areas.headers, areas[0], strict=True))
+    assert row["name"] == "Cooperación aeroespacial y aeronáutica"
+    assert row["name_en"] == AREA_1["en"]
+    assert row["name_pt"] == AREA_1["pt"]
+    assert row["name_fr"] == AREA_1["fr"]
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_an_import_of_a_translation_round_trips(plan, lang):
+    from exchange.imports import import_file
+
+    _headers, data = _commitments_csv({f"text_{lang}": "Una versión nueva"})
+    with translation.override("en"):
+        outcome = import_file("commitments.csv", data)
+    assert outcome.ok, [str(problem) for problem in outcome.problems]
+    commitment = Commitment.objects.get(reference="1.1")
+    assert getattr(commitment, f"text_{lang}") == "Una versión nueva"
+    # The Spanish original and the other languages are as they were, whatever language
+    # the import ran in.
+    assert commitment.text_es.startswith("Encuentro aeroespacial con sede en México")
+    for other in set(TRANSLATIONS) - {lang}:
+        assert getattr(commitment, f"text_{other}")
+    _headers, again = _commitments_csv({})
+    outcome = import_file("commitments.csv", again)
+    assert outcome.ok and outcome.totals["commitments"]["skip"] == 34
+
+
+def test_an_import_with_a_translation_too_long_is_refused_clearly(plan):
+    from tests.import_helpers import refused
+
+    _headers, data = _commitments_csv({"due_label_fr": "x" * 201})
+    refused("commitments.csv", data, "due_label_fr")
+
+
+# --- API and open data -------------------------------------------------------------------
+
+
+def test_the_open_data_and_the_api_give_every_language(client, plan):
+    import csv
+    import io
+
+    text = client.get("/commitments/data.csv").content.decode("utf-8-sig")
+    rows = {row["reference"]: row for row in csv.DictReader(io.StringIO(text))}
+    row = rows["1.1"]
+    assert row["commitment"].startswith("Encuentro aeroespacial")  # Spanish, on any page
+    assert row["area_name"] == "Cooperación aeroespacial y aeronáutica"
+    assert row["area_name_fr"] == AREA_1["fr"]
+    commitment = Commitment.objects.get(reference="1.1")
+    for lang in TRANSLATIONS:
+        assert row[f"commitment_{lang}"] == getattr(commitment, f"text_{lang}")
+    matrix = client.get("/open-data/matrix.csv").content.decode("utf-8-sig")
+    assert "Saint-Vincent-et-les-Grenadines" in matrix
+
+    area = client.get("/api/v1/areas/1/", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert area["name"] == "Cooperación aeroespacial y aeronáutica"
+    assert area["name_en"] == AREA_1["en"] and area["name_pt"] == AREA_1["pt"]
+    state = client.get("/api/v1/states/VC/").json()
+    assert state["name"] == "San Vicente y las Granadinas"
+    assert state["name_fr"] == "Saint-Vincent-et-les-Grenadines"
+    listed = client.get("/api/v1/commitments/13.1/").json()
+    assert listed["due_label"] == "segundo semestre de 2020"
+    assert listed["due_label_en"] == "second half of 2020"
+
+
+def test_the_data_package_and_the_api_schema_document_the_translations(client, plan):
+    package = client.get("/open-data/datapackage.json").json()
+    commitments = next(r for r in package["resources"] if r["name"] == "commitments")
+    names = [field["name"] for field in commitments["schema"]["fields"]]
+    assert {"commitment_en", "commitment_pt", "commitment_fr", "area_name_pt"} <= set(names)
+    schema = client.get("/api/schema.json").content.decode()
+    assert "commitment_fr" in schema and "name_pt" in schema
