@@ -21,6 +21,18 @@ PASSWORD = "una-clave-de-prueba-larga"
 
 
 @pytest.fixture(autouse=True)
+def _spanish_outside_requests():
+    """Each test starts in the default language, as a command or a task does: a request made
+    by an earlier test leaves its language active in the thread, and a plan text's field
+    reads the active language's version."""
+    from django.utils import translation
+
+    translation.activate("es")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache and reads the plan afresh: a page cached, or a
     plan kept, by one test is not another's."""
