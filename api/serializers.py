@@ -50,6 +50,24 @@ def _column(table_columns, name, **changes):
     return replace(found, **changes)
 
 
+LANGUAGE_NAMES = {"en": "English", "pt": "Portuguese", "fr": "French"}
+
+
+def name_translation(what, lang):
+    """The field ``name_<lang>``: ``what`` in that language, null until it is translated."""
+    return serializers.CharField(
+        allow_null=True,
+        help_text=f"{what}, in {LANGUAGE_NAMES[lang]}: an unofficial translation of the "
+        "Spanish original.",
+    )
+
+
+def state_name(lang):
+    return serializers.CharField(
+        help_text=f"The member state's name, in {LANGUAGE_NAMES[lang]} (Unicode CLDR)."
+    )
+
+
 CommitmentSerializer = columns_serializer("Commitment", columns.COMMITMENT)
 MatrixCellSerializer = columns_serializer("MatrixCell", columns.MATRIX)
 CommitmentStateSerializer = columns_serializer("CommitmentState", columns.COMMITMENT_STATE)
@@ -79,6 +97,9 @@ class AxisSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="Its name, in Spanish.")
     commitments_url = serializers.URLField(help_text="Its commitments in this API.")
     progress = Progress(help_text="The regional figure of its work areas' commitments.")
+    name_en = name_translation("Its name", "en")
+    name_pt = name_translation("Its name", "pt")
+    name_fr = name_translation("Its name", "fr")
 
 
 class AgencySerializer(serializers.Serializer):
@@ -89,6 +110,9 @@ class AgencySerializer(serializers.Serializer):
     )
     url = serializers.URLField(help_text="Its public page.")
     progress = Progress(help_text="The regional figure of its work areas' commitments.")
+    name_en = name_translation("Its full name", "en")
+    name_pt = name_translation("Its full name", "pt")
+    name_fr = name_translation("Its full name", "fr")
 
 
 class AreaSerializer(serializers.Serializer):
@@ -100,12 +124,21 @@ class AreaSerializer(serializers.Serializer):
     )
     url = serializers.URLField(help_text="Its public page.")
     progress = Progress(help_text="The regional figure of its top-level commitments.")
+    name_en = name_translation("Its name", "en")
+    name_pt = name_translation("Its name", "pt")
+    name_fr = name_translation("Its name", "fr")
 
 
 StateAreaSerializer = columns_serializer(
     "StateArea",
     columns.MATRIX,
-    only=["area_number", "area_name", "mean_percentage", "commitments_reported"],
+    only=[
+        "area_number",
+        "area_name",
+        "mean_percentage",
+        "commitments_reported",
+        *(f"area_name_{lang}" for lang in LANGUAGE_NAMES),
+    ],
     commitments_total=serializers.IntegerField(
         help_text="How many top-level commitments the area holds."
     ),
@@ -130,6 +163,9 @@ class MemberStateSerializer(serializers.Serializer):
     last_report_date = serializers.DateField(
         allow_null=True, help_text="The reporting date of its latest published report."
     )
+    name_en = state_name("en")
+    name_pt = state_name("pt")
+    name_fr = state_name("fr")
 
 
 class MemberStateDetailSerializer(MemberStateSerializer):

@@ -23,6 +23,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 
+from areas.plan_text import TRANSLATIONS
 from commitments.filters import SORT_CHOICES, CommitmentFilter
 from commitments.models import Evidence, ProgressReport
 from commitments.services.current import current, current_plan
@@ -34,6 +35,8 @@ from commitments.services.records import (
     evidence_url,
     matrix_records,
     report_records,
+    spanish,
+    translated,
 )
 from commitments.services.tables import (
     breakdowns,
@@ -170,30 +173,33 @@ class Root(ApiView):
 def _axis_data(request, axis, figure):
     return {
         "number": axis.number,
-        "name": axis.name,
+        "name": spanish(axis, "name"),
         "commitments_url": absolute(api_reverse("api:commitments")) + f"?axis={axis.number}",
         "progress": _progress(figure),
+        **translated("name", axis, "name"),
     }
 
 
 def _area_data(request, area, plan, figure):
     return {
         "number": area.number,
-        "name": area.name,
+        "name": spanish(area, "name"),
         "axis_number": area.axis.number,
         "agencies": [agency.acronym for agency in plan.agencies_by_area.get(area.id, [])],
         "url": absolute(area.get_absolute_url()),
         "progress": _progress(figure),
+        **translated("name", area, "name"),
     }
 
 
 def _agency_data(request, agency, area_numbers, figure):
     return {
         "acronym": agency.acronym,
-        "name": agency.name,
+        "name": spanish(agency, "name"),
         "area_numbers": area_numbers,
         "url": absolute(agency.get_absolute_url()),
         "progress": _progress(figure),
+        **translated("name", agency, "name"),
     }
 
 
@@ -387,6 +393,7 @@ def _state_data(request, state, rollup):
         "commitments_reported": figure.parts_reported,
         "commitments_total": figure.parts_total,
         "last_report_date": figure.last_reported,
+        **{f"name_{lang}": state.name_in(lang) for lang in TRANSLATIONS},
     }
 
 
@@ -425,10 +432,11 @@ class StateDetail(ApiView):
         data["areas"] = [
             {
                 "area_number": area.number,
-                "area_name": area.name,
+                "area_name": spanish(area, "name"),
                 "mean_percentage": figure.mean_1dp,
                 "commitments_reported": figure.parts_reported,
                 "commitments_total": figure.parts_total,
+                **translated("area_name", area, "name"),
             }
             for area in plan.areas
             for figure in [rollup.state_area(state.id, area.id)]

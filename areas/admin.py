@@ -1,16 +1,42 @@
+from django.conf import settings
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Objective, Official, ThematicAxis, WorkArea
 
 
-class PlanAdmin(SimpleHistoryAdmin):
-    """Curators' admin for a piece of the plan, with its history (``exchange.admin`` adds
-    import and export)."""
+class PlanTextLabels:
+    """Each language's version of a plan text under its own label: the Spanish one as the
+    original, the others as translations (django-modeltranslation's fields)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        lang = getattr(db_field, "language", None)
+        if field is not None and lang:
+            original = db_field.translated_field.verbose_name
+            if lang == "es":
+                field.label = format_lazy("{} ({})", original, _("Spanish original"))
+            else:
+                name = dict(settings.LANGUAGES)[lang]
+                field.label = format_lazy(
+                    "{} ({}, {})", original, name, _("unofficial translation")
+                )
+        return field
 
 
-class ObjectiveInline(admin.TabularInline):
+class PlanAdmin(PlanTextLabels, TranslationAdmin, SimpleHistoryAdmin):
+    """Curators' admin for a piece of the plan, with its history and every language's
+    version of its texts (``exchange.admin`` adds import and export)."""
+
+
+class PlanTextInline(PlanTextLabels, TranslationTabularInline):
+    """An inline of plan texts, with a field per language."""
+
+
+class ObjectiveInline(PlanTextInline):
     model = Objective
     extra = 0
     fields = ("order", "text")

@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from areas.admin import WorkAreaAdmin
+from areas.admin import PlanAdmin, PlanTextInline, WorkAreaAdmin
 from areas.models import WorkArea
 
 from .forms import ReturnForm
@@ -20,7 +20,7 @@ from .models import (
 from .services import reports as report_service
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(PlanTextInline):
     model = Commitment
     extra = 0
     fields = ("reference", "order", "parent", "text", "due_date", "due_label")
@@ -46,7 +46,7 @@ class WorkAreaWithCommitmentsAdmin(WorkAreaAdmin):
     inlines = [*WorkAreaAdmin.inlines, CommitmentInline]
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(PlanTextInline):
     model = Commitment
     fk_name = "parent"
     extra = 0
@@ -56,7 +56,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(PlanAdmin):
     list_display = ("reference", "short_text", "area", "parent", "due_date")
     list_filter = ("area", "area__axis", "area__agencies", ("parent", admin.EmptyFieldListFilter))
     list_select_related = ("area", "parent")

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Agency, ThematicAxis, WorkArea
+from areas.plan_text import LANGUAGES
 
 from .models import Commitment, MemberState
 from .services.progress import STATUS_CHOICES
@@ -22,6 +23,19 @@ SORT_CHOICES = [
     ("-due", _("Latest deadline first")),
     ("-last_report", _("Most recent report first")),
 ]
+
+
+class _StatesByLocalName(forms.models.ModelChoiceIterator):
+    """The state choices sorted by their names in the reader's language."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for state in MemberState.by_local_name(self.queryset):
+            yield self.choice(state)
+
+    def __len__(self):
+        return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
 
 
 class QuickSelect(forms.Select):
@@ -126,6 +140,11 @@ class CommitmentFilter(django_filters.FilterSet):
         self.rollup = rollup
         super().__init__(data, *args, **kwargs)
         self.form.fields["q"].widget.input_type = "search"
+        # The states by their names in the reader's language.
+        states = self.form.fields["state"]
+        states.label_from_instance = lambda state: state.local_name
+        states.iterator = _StatesByLocalName
+        states.queryset = states.queryset.all()  # gives the widget the sorted choices
 
     def cleaned(self, name, default=None):
         """A filter's valid value (invalid and absent values: ``default``)."""
@@ -143,14 +162,19 @@ class CommitmentFilter(django_filters.FilterSet):
         return self.cleaned("sort", "plan")
 
     def filter_text(self, queryset, name, value):
+        """Each word in the commitment's text, its deadline or its parent's text, in any of
+        the plan's languages (a reader may search the Spanish original from any page), or
+        the start of its reference."""
         condition = Q()
         for word in value.split():
-            condition &= (
-                Q(text__icontains=word)
-                | Q(reference__startswith=word)
-                | Q(due_label__icontains=word)
-                | Q(parent__text__icontains=word)
-            )
+            either = Q(reference__startswith=word)
+            for lang in LANGUAGES:
+                either |= (
+                    Q(**{f"text_{lang}__icontains": word})
+                    | Q(**{f"due_label_{lang}__icontains": word})
+                    | Q(**{f"parent__text_{lang}__icontains": word})
+                )
+            condition &= either
         return queryset.filter(condition)
 
     def filter_state(self, queryset, name, value):

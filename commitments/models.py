@@ -1,10 +1,14 @@
 """What is tracked: commitments, member states and their progress reports."""
 
+import functools
+import unicodedata
 import uuid
 
+import babel
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -123,6 +127,48 @@ class MemberState(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:state", args=[self.iso_code])
+
+    @property
+    def local_name(self):
+        """The state's name in the active language: the data's own Spanish name on Spanish
+        pages, the Unicode CLDR's name for its ISO code (through Babel) in the others."""
+        return self.name_in(get_language())
+
+    def name_in(self, lang):
+        lang = (lang or "es").split("-")[0]
+        if lang == "es":
+            return self.name
+        return FORMAL_NAMES.get((lang, self.iso_code)) or _territory_names(lang).get(
+            self.iso_code, self.name
+        )
+
+    @staticmethod
+    def by_local_name(states):
+        """``states`` sorted by their names in the active language, accents aside."""
+        return sorted(states, key=lambda state: _sort_key(state.local_name))
+
+
+# Where the CLDR's name is the short form of menus ("St. Lucia", "Trinidad & Tobago"), the
+# formal name the United Nations use in that language.
+FORMAL_NAMES = {
+    ("en", "AG"): "Antigua and Barbuda",
+    ("en", "KN"): "Saint Kitts and Nevis",
+    ("en", "LC"): "Saint Lucia",
+    ("en", "TT"): "Trinidad and Tobago",
+    ("en", "VC"): "Saint Vincent and the Grenadines",
+    ("fr", "VC"): "Saint-Vincent-et-les-Grenadines",
+}
+
+
+@functools.cache
+def _territory_names(lang):
+    return babel.Locale.parse(lang).territories
+
+
+def _sort_key(name):
+    return "".join(
+        char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)
+    ).casefold()
 
 
 class CommitmentQuerySet(models.QuerySet):

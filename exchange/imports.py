@@ -867,6 +867,14 @@ def _key_part(value):
     return value.pk if isinstance(value, models.Model) else value
 
 
+class TranslationWidget(widgets.CharWidget):
+    """A plan text's translation (``name_en``, …): kept as text, an empty cell as NULL, the
+    same as a text not translated yet."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or None
+
+
 class PlanResource(resources.ModelResource):
     """Base of the plan's resources: natural keys, row-by-row problems, all or nothing."""
 
@@ -884,6 +892,9 @@ class PlanResource(resources.ModelResource):
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
+        # A plan text's translation: an empty cell is "not translated yet" (NULL).
+        if hasattr(f, "translated_field"):
+            return TranslationWidget
         # Text of any kind: an empty cell is "" (these columns are never NULL), and
         # numbers typed into a text column are kept as text.
         if isinstance(f, models.CharField | models.TextField):

@@ -10,6 +10,7 @@ from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
 from areas.models import Agency, Objective, Official, ThematicAxis, WorkArea
+from areas.plan_text import ORIGINAL, TRANSLATIONS
 from commitments.models import (
     Commitment,
     CurrentProgress,
@@ -31,6 +32,22 @@ from .imports import (
 )
 
 
+def spanish(name):
+    """A plan text's Spanish original, under the column it always had (``name``): written to
+    and read from its Spanish column whatever language the curator's admin speaks."""
+    return fields.Field(
+        attribute=f"{name}_{ORIGINAL}",
+        column_name=name,
+        widget=widgets.CharWidget(coerce_to_string=True, allow_blank=True),
+    )
+
+
+def translations(*names):
+    """The columns of the plan texts' translations, ``name_en``, ``name_pt``, ``name_fr``:
+    after the table's own columns, so that a file without them still imports."""
+    return tuple(f"{name}_{lang}" for name in names for lang in TRANSLATIONS)
+
+
 def _is_reference(value):
     try:
         validate_reference(value)
@@ -46,10 +63,11 @@ def _number_outside(value, low, high):
 class ThematicAxisResource(PlanResource):
     key = "axes"
     number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget())
+    name = spanish("name")
 
     class Meta:
         model = ThematicAxis
-        fields = ("number", "name")
+        fields = ("number", "name", *translations("name"))
         import_id_fields = ("number",)
 
     def check_instance(self, instance):
@@ -60,10 +78,12 @@ class ThematicAxisResource(PlanResource):
 
 class AgencyResource(PlanResource):
     key = "agencies"
+    name = spanish("name")
+    note = spanish("note")
 
     class Meta:
         model = Agency
-        fields = ("acronym", "name", "note")
+        fields = ("acronym", "name", "note", *translations("name", "note"))
         import_id_fields = ("acronym",)
 
 
@@ -72,10 +92,11 @@ class OfficialResource(PlanResource):
     agency = fields.Field(
         attribute="agency", column_name="agency", widget=NaturalForeignKeyWidget(Agency, "acronym")
     )
+    title = spanish("title")
 
     class Meta:
         model = Official
-        fields = ("name", "title", "agency")
+        fields = ("name", "title", "agency", *translations("title"))
         import_id_fields = ("name",)
 
     def filter_export(self, queryset, **kwargs):
@@ -100,6 +121,8 @@ class WorkAreaResource(PlanResource):
         column_name="officials",
         widget=NaturalManyToManyWidget(Official, "name"),
     )
+    name = spanish("name")
+    axis_rationale = spanish("axis_rationale")
 
     class Meta:
         model = WorkArea
@@ -111,6 +134,7 @@ class WorkAreaResource(PlanResource):
             "responsible_as_written",
             "agencies",
             "officials",
+            *translations("name", "axis_rationale"),
         )
         import_id_fields = ("number",)
 
@@ -134,10 +158,11 @@ class ObjectiveResource(PlanResource):
         attribute="area", column_name="area", widget=NaturalForeignKeyWidget(WorkArea, "number")
     )
     order = fields.Field(attribute="order", column_name="order", widget=WholeNumberWidget())
+    text = spanish("text")
 
     class Meta:
         model = Objective
-        fields = ("area", "order", "text")
+        fields = ("area", "order", "text", *translations("text"))
         import_id_fields = ("area", "order")
 
     def filter_export(self, queryset, **kwargs):
@@ -165,10 +190,21 @@ class CommitmentResource(PlanResource):
     )
     order = fields.Field(attribute="order", column_name="order", widget=WholeNumberWidget())
     due_date = fields.Field(attribute="due_date", column_name="due_date", widget=PlainDateWidget())
+    text = spanish("text")
+    due_label = spanish("due_label")
 
     class Meta:
         model = Commitment
-        fields = ("reference", "area", "parent", "order", "text", "due_date", "due_label")
+        fields = (
+            "reference",
+            "area",
+            "parent",
+            "order",
+            "text",
+            "due_date",
+            "due_label",
+            *translations("text", "due_label"),
+        )
         import_id_fields = ("reference",)
 
     def filter_export(self, queryset, **kwargs):

@@ -49,18 +49,18 @@ def _event(commitment, rollup, state, stamp):
         lines.append(gettext("Deadline in the plan: %(label)s") % {"label": commitment.due_label})
     figure = rollup.figure(commitment.id, state.id if state is not None else None)
     if state is not None:
-        summary = f"{state.name} · {summary}"
+        summary = f"{state.local_name} · {summary}"
         if figure.has_data:
             lines.append(
                 gettext("%(state)s: %(status)s, %(percentage)s")
                 % {
-                    "state": state.name,
+                    "state": state.local_name,
                     "status": figure.status_label,
                     "percentage": texts.pct(figure.percent),
                 }
             )
         else:
-            lines.append(gettext("%(state)s has not reported yet.") % {"state": state.name})
+            lines.append(gettext("%(state)s has not reported yet.") % {"state": state.local_name})
     # Calendar clients show DESCRIPTION and mostly ignore URL: the link goes in both.
     lines.append(gettext("On the portal: %(url)s") % {"url": address})
     event = Event.new(

@@ -86,7 +86,7 @@ def digest_message(subscription_id, report_ids, more=0):
         "daily": subscription.frequency == Frequency.DAILY,
         "reports": [
             {
-                "state": report.member_state.name,
+                "state": report.member_state.local_name,
                 "reference": report.commitment.reference,
                 "commitment": texts.short(report.commitment.text, 100),
                 "status": texts.status(report.status),
@@ -231,7 +231,7 @@ def send_reminders(today=None, days=None):
                 subject, body = _render(
                     "reminder",
                     {
-                        "state": row.member_state.name,
+                        "state": row.member_state.local_name,
                         "reference": row.commitment.reference,
                         "commitment": texts.short(row.commitment.text, 100),
                         "reported_on": texts.day(row.reported_on),

@@ -63,7 +63,7 @@ class ReportsFeed(Feed):
 
     def item_title(self, report):
         return gettext("%(state)s · %(reference)s: %(status)s, %(percentage)s") % {
-            "state": report.member_state.name,
+            "state": report.member_state.local_name,
             "reference": report.commitment.reference,
             "status": texts.status(report.status),
             "percentage": texts.pct(report.percentage),

@@ -43,7 +43,7 @@ class Target:
         if self.kind == PLAN:
             return gettext("The whole work plan")
         if self.kind == STATE:
-            return gettext("Member state: %(name)s") % {"name": self.obj.name}
+            return gettext("Member state: %(name)s") % {"name": self.obj.local_name}
         if self.kind == AREA:
             return gettext("Work area %(number)s: %(name)s") % {
                 "number": self.obj.number,
@@ -118,7 +118,7 @@ def choices(plan):
         (PLAN, gettext("The whole work plan")),
         (
             gettext_lazy("Member states"),
-            [(Target(STATE, s).key, s.name) for s in plan.states],
+            [(Target(STATE, s).key, s.local_name) for s in plan.states],
         ),
         (
             gettext_lazy("Work areas"),

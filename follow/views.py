@@ -93,7 +93,7 @@ def commitment_embed(request, reference):
         "follow/embed.html",
         {
             "title": gettext("Commitment %(reference)s") % {"reference": commitment.reference},
-            "text": commitment.text,
+            "commitment": commitment,
             "fig": make_row(commitment, rollup).figure,
             "scope": "region",
             "page_url": settings.SITE_URL.rstrip("/") + commitment.get_absolute_url(),
@@ -112,7 +112,7 @@ def state_embed(request, iso_code):
         "follow/embed.html",
         {
             "title": state.name,
-            "text": "",
+            "commitment": None,
             "fig": rollup.state_overall(state.id),
             "scope": "state",
             "page_url": settings.SITE_URL.rstrip("/") + state.get_absolute_url(),

@@ -62,7 +62,7 @@ def shapes(plan, rollup):
                 outline["small"],
                 fig,
                 value,
-                f"{state.name}: {value} — {coverage}",
+                f"{state.local_name}: {value} — {coverage}",
             )
         )
     return found, missing

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from areas.models import Agency, WorkArea
 from celac_ppt.http import never_kept
-from commitments.models import ProgressReport
+from commitments.models import MemberState, ProgressReport
 from commitments.services import columns
 from commitments.services import search as plan_search
 from commitments.services.current import current
@@ -55,12 +55,13 @@ TIMELINE_PAGE_SIZE = 25
 
 def linked_breakdowns(rollup, plan):
     """The breakdowns with the address each row links to: an area's or agency's page, or
-    the commitment list filtered by the axis."""
+    the commitment list filtered by the axis. Each row carries the area, axis or agency
+    itself in place of its name, for the page to show the name in the reader's language."""
     list_url = reverse("public:commitments")
     return {
         by: [
-            (key, name, f"{list_url}?axis={obj.number}" if by == "axis" else link(obj), fig)
-            for key, name, obj, fig in items
+            (key, obj, f"{list_url}?axis={obj.number}" if by == "axis" else link(obj), fig)
+            for key, _name, obj, fig in items
         ]
         for by, items in breakdowns(rollup, plan.areas, plan.axes).items()
     }
@@ -103,7 +104,10 @@ def matrix_rows(rollup, states, areas):
                 )
             row.append(
                 MatrixCell(
-                    kind[0], f"{state.name} · {area_labels[area.pk]}: {kind[1]}", kind[2], kind[3]
+                    kind[0],
+                    f"{state.local_name} · {area_labels[area.pk]}: {kind[1]}",
+                    kind[2],
+                    kind[3],
                 )
             )
         rows.append((state, row))
@@ -112,7 +116,8 @@ def matrix_rows(rollup, states, areas):
 
 def dashboard(request):
     plan, rollup = current()
-    commitments, states, areas = plan.commitments, plan.states, plan.areas
+    commitments, areas = plan.commitments, plan.areas
+    states = MemberState.by_local_name(plan.states)
     rows = [make_row(commitment, rollup) for commitment in commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
     rows_by_area = {}
@@ -232,7 +237,7 @@ def state_detail(request, iso_code):
             "by_area": [
                 (
                     area.number,
-                    area.name,
+                    area,
                     link(area),
                     rollup.state_area(state.id, area.id),
                 )
@@ -316,9 +321,7 @@ def agency_detail(request, acronym):
             "agency": agency,
             "officials": list(agency.officials.all()),
             "progress": rollup.group(rollup.top_level_of_areas(area_ids)),
-            "by_area": [
-                (area.number, area.name, link(area), rollup.area(area.id)) for area in areas
-            ],
+            "by_area": [(area.number, area, link(area), rollup.area(area.id)) for area in areas],
             "rows": rows,
             "download_query": urlencode({"agency": agency.acronym}),
         },

@@ -21,6 +21,18 @@ PASSWORD = "una-clave-de-prueba-larga"
 
 
 @pytest.fixture(autouse=True)
+def _spanish_outside_requests():
+    """Each test starts in the default language, as a command or a task does: a request made
+    by an earlier test leaves its language active in the thread, and a plan text's field
+    reads the active language's version."""
+    from django.utils import translation
+
+    translation.activate("es")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache and reads the plan afresh: a page cached, or a
     plan kept, by one test is not another's."""
@@ -59,8 +71,8 @@ def db_tasks(settings):
 
 @pytest.fixture
 def plan(db):
-    """The PPT 2020 plan and the 33 member states, as `make run` loads them."""
-    call_command("loaddata", "ppt2020", verbosity=0)
+    """The PPT 2020 plan, its translations and the 33 member states, as `make run` loads them."""
+    call_command("ensure_plan", verbosity=0)
 
 
 def make_official(iso_code, username):
@@ -130,5 +142,5 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_plan(live_server, transactional_db):
     """The plan loaded into the live server's database."""
-    call_command("loaddata", "ppt2020", verbosity=0)
+    call_command("ensure_plan", verbosity=0)
     return live_server

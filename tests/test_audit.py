@@ -92,7 +92,12 @@ def test_curator_change_to_an_agency_is_recorded_with_the_curator(client_of, cur
     agency = Agency.objects.get(acronym="SRE")
     client_of(curator).post(
         reverse("admin:areas_agency_change", args=[agency.pk]),
-        {"acronym": "SRE", "name": "Secretaría de Relaciones Exteriores (SRE)", "note": ""},
+        {
+            "acronym": "SRE",
+            "name_es": "Secretaría de Relaciones Exteriores (SRE)",
+            "name_en": agency.name_en,
+            "note_es": "",
+        },
     )
     latest = agency.history.latest("history_date")
     assert (latest.history_user, latest.history_type, latest.name) == (
@@ -111,9 +116,10 @@ def test_curator_change_to_a_commitment_is_recorded_with_the_curator(client_of, 
             "area": commitment.area_id,
             "parent": "",
             "order": commitment.order,
-            "text": commitment.text,
+            "text_es": commitment.text_es,
+            "text_en": commitment.text_en,
             "due_date": "2020-12-31",
-            "due_label": commitment.due_label,
+            "due_label_es": commitment.due_label_es,
             "children-TOTAL_FORMS": "0",
             "children-INITIAL_FORMS": "0",
             "children-MIN_NUM_FORMS": "0",

@@ -50,10 +50,14 @@ def test_the_plan_feed_lists_the_newest_fifty_published_reports(client, plan):
 
 def test_an_entry_names_state_commitment_status_percentage_and_date(client, official_ar, curator):
     report = make_report(official_ar, ReviewState.PUBLISHED, curator=curator, percentage=40)
-    for language, status in (("es", "En curso"), ("en", "In progress"), ("fr", "En cours")):
+    for language, state, status in (
+        ("es", "Argentina", "En curso"),
+        ("en", "Argentina", "In progress"),
+        ("fr", "Argentine", "En cours"),
+    ):
         _response, feed = parse(client, feed_url("follow:feed", language=language))
         (entry,) = feed.entries
-        assert entry.title.startswith("Argentina · 1.1")
+        assert entry.title.startswith(f"{state} · 1.1")
         assert status in entry.title and "40" in entry.title
         assert report.reported_on.strftime("%Y-%m-%d") in entry.summary
         assert entry.link.endswith(f"/{language}/reports/{report.pk}/")

@@ -37,8 +37,10 @@ def snapshot():
 
 def text_values(instance):
     for field in instance._meta.concrete_fields:
-        if isinstance(field, (models.CharField, models.TextField)):
-            yield field.name, getattr(instance, field.name)
+        # A translation's column is empty (None) where the Spanish text is.
+        value = getattr(instance, field.name)
+        if isinstance(field, (models.CharField, models.TextField)) and value is not None:
+            yield field.name, value
 
 
 # --- The file itself -------------------------------------------------------------------

@@ -264,7 +264,7 @@ def test_curator_previews_then_confirms_an_import_in_the_admin(client_of, curato
     done = _confirm(client, preview)
     assert done.status_code == 200
     assert "Import finished: 0 new, 1 updated, 33 unchanged." in done.content.decode()
-    assert Commitment.objects.get(reference="1.1").text == "Nuevo texto."
+    assert Commitment.objects.get(reference="1.1").text_es == "Nuevo texto."
     job.refresh_from_db()
     assert (job.state, bytes(job.data)) == (ImportJob.State.DONE, b"")
 
@@ -324,7 +324,16 @@ def test_curator_exports_commitments_as_xlsx_from_the_admin(client_of, curator):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0] == ("reference", "area", "parent", "order", "text", "due_date", "due_label")
+    assert rows[0] == (
+        "reference",
+        "area",
+        "parent",
+        "order",
+        "text",
+        "due_date",
+        "due_label",
+        *(f"{name}_{lang}" for name in ("text", "due_label") for lang in ("en", "pt", "fr")),
+    )
     assert len(rows) == 35
     assert rows[[r[0] for r in rows].index("13.1.2")][:3] == ("13.1.2", 13, "13.1")
 

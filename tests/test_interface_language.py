@@ -107,6 +107,9 @@ def plan_and_state_texts():
     ):
         for values in model.objects.values_list(*fields):
             texts.update(value for value in values if value and len(value) > 2)
+    # The states' names in every language ("Belize" in English, Portuguese and French).
+    for state in MemberState.objects.all():
+        texts.update(state.name_in(lang) for lang in ("en", "pt", "fr"))
     return texts
 
 

@@ -23,13 +23,14 @@ def test_home_lists_the_fourteen_areas_with_axis_and_agencies(client, plan):
     assert '<html lang="es">' in page
 
 
-def test_home_speaks_the_visitors_language_but_keeps_the_plan_in_spanish(client, plan):
+def test_home_speaks_the_visitors_language_with_the_plan_s_spanish_original_beside(client, plan):
     response = client.get("/en/")
     assert response.status_code == 200
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "Progress by work area" in page
-    assert '<span lang="es">Compras consolidadas en común</span>' in page
+    assert '<span lang="en">Joint consolidated procurement</span>' in page
+    assert '<span class="plan-original" lang="es">Compras consolidadas en común</span>' in page
 
 
 def test_area_page_shows_objectives_nested_commitments_and_officials(client, plan):

@@ -162,7 +162,8 @@ def test_commitment_page_has_a_row_per_state_with_status_date_and_evidence(clien
     html = get(client, "/commitments/1.1/").content.decode()
     table = html.split('id="states-heading"', 1)[1].split("</table>", 1)[0]
     assert table.count('<th scope="row">') == 33
-    row = re.search(r"México</a></th>(.*?)</tr>", table, flags=re.S).group(1)
+    # The English page names the states in English ("Mexico"; the data keeps "México").
+    row = re.search(r"Mexico</a></th>(.*?)</tr>", table, flags=re.S).group(1)
     assert "In progress" in row and "60 %" in row
     assert "Feb. 3, 2026" in row
     assert 'href="https://example.org/acta"' in row and "Acta de la reunión" in row
@@ -196,11 +197,11 @@ def test_state_page_shows_its_own_progress_against_the_region(client, plan):
     published("2.1", "MX", 80)
     published("1.1", "AR", 100)
     page = text_of(get(client, "/states/mx/"))
-    assert "México" in page
+    assert "Mexico" in page
     assert "60 % — 2 of 29 commitments reported" in page  # (40 + 80) / 2
     # The region: 1.1 is mean(40, 100) = 70, 2.1 is 80; the plan: mean(70, 80) = 75.
     assert "75 % — 2 of 33 states reported · 2 of 29 commitments with reports" in page
-    assert "Progress of México by work area" in page
+    assert "Progress of Mexico by work area" in page
     assert client.get("/en/states/ZZ/").status_code == 404
 
 

@@ -18,7 +18,10 @@ null (JSON) when there is none.
 
 from dataclasses import dataclass, field
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from areas.plan_text import TRANSLATIONS
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,34 @@ def _percentage(name, description, required=False):
 def _count(name, description, required=False):
     return Column(name, "integer", description, required, minimum=0)
 
+
+# The plan's texts are in Spanish, the original; each also has a column per translation,
+# named with the language's suffix (``commitment_en``), empty until it is translated.
+TRANSLATION_NOTE = {
+    "en": _("{what}, in English: an unofficial translation of the Spanish original."),
+    "pt": _("{what}, in Portuguese: an unofficial translation of the Spanish original."),
+    "fr": _("{what}, in French: an unofficial translation of the Spanish original."),
+}
+# The member states' names in the other languages come from the Unicode CLDR.
+STATE_NAME_NOTE = {
+    "en": _("The member state's name, in English."),
+    "pt": _("The member state's name, in Portuguese."),
+    "fr": _("The member state's name, in French."),
+}
+
+
+def translations(name, what):
+    """The columns of a plan text's translations: ``name_en``, ``name_pt``, ``name_fr``."""
+    return tuple(
+        Column(f"{name}_{lang}", "string", format_lazy(TRANSLATION_NOTE[lang], what=what))
+        for lang in TRANSLATIONS
+    )
+
+
+STATE_NAMES = tuple(
+    Column(f"member_state_{lang}", "string", STATE_NAME_NOTE[lang], True) for lang in TRANSLATIONS
+)
+AREA_NAMES = translations("area_name", _("The name of the work area"))
 
 REFERENCE = Column(
     "reference", "string", _("The commitment's reference in the plan, e.g. 1.1 or 13.2.4."), True
@@ -133,6 +164,9 @@ COMMITMENT = (
         True,
     ),
     Column("url", "uri", _("The commitment's public page."), True),
+    *AREA_NAMES,
+    *translations("commitment", _("The commitment's text")),
+    *translations("due_label", _("The deadline as the plan words it")),
 )
 
 MATRIX = (
@@ -151,6 +185,8 @@ MATRIX = (
         "commitments_reported", _("How many of the area's top-level commitments it reported on.")
     ),
     _count("commitments_total", _("How many top-level commitments the area holds."), True),
+    *STATE_NAMES,
+    *AREA_NAMES,
 )
 
 BREAKDOWN = (
@@ -178,6 +214,7 @@ BREAKDOWN = (
     _count("states_total", _("How many member states there are."), True),
     _count("commitments_reported", _("How many of its top-level commitments have a report."), True),
     _count("commitments_total", _("How many top-level commitments it holds."), True),
+    *translations("name", _("Its name")),
 )
 
 STATUS = (
@@ -209,6 +246,7 @@ COMMITMENT_STATE = (
         "string",
         _("The addresses of its current report's evidence, separated by spaces."),
     ),
+    *STATE_NAMES,
 )
 
 REPORT = (
@@ -230,6 +268,7 @@ REPORT = (
         "demo", "boolean", _("Whether it is demonstration data rather than a real report."), True
     ),
     Column("url", "uri", _("The report's public page."), True),
+    *STATE_NAMES,
 )
 
 

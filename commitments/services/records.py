@@ -7,7 +7,25 @@ computed again here. Only published reports and their evidence ever reach these 
 
 from django.urls import reverse
 
+from areas.plan_text import ORIGINAL, TRANSLATIONS
+
 from .links import absolute
+
+
+def spanish(obj, field):
+    """The Spanish original of a plan text: the columns without a suffix hold it."""
+    return getattr(obj, f"{field}_{ORIGINAL}")
+
+
+def translated(name, obj, field):
+    """``{name_en: …, name_pt: …, name_fr: …}``: the translations of ``obj.field`` (None
+    where there is none yet)."""
+    return {f"{name}_{lang}": getattr(obj, f"{field}_{lang}") or None for lang in TRANSLATIONS}
+
+
+def state_names(state):
+    """``{member_state_en: …, …}``: the state's name in each other language."""
+    return {f"member_state_{lang}": state.name_in(lang) for lang in TRANSLATIONS}
 
 
 def commitment_record(row, request, scope, parents):
@@ -21,12 +39,12 @@ def commitment_record(row, request, scope, parents):
         if commitment.parent_id
         else None,
         "area_number": commitment.area.number,
-        "area_name": commitment.area.name,
+        "area_name": spanish(commitment.area, "name"),
         "axis_number": commitment.area.axis.number,
         "responsible_agencies": "; ".join(agency.acronym for agency in row.agencies),
-        "commitment": commitment.text,
+        "commitment": spanish(commitment, "text"),
         "due_date": commitment.due_date,
-        "due_label": commitment.due_label or None,
+        "due_label": spanish(commitment, "due_label") or None,
         "scope": scope,
         "status": figure.status,
         "mean_percentage": figure.mean_1dp,
@@ -38,6 +56,9 @@ def commitment_record(row, request, scope, parents):
         "freshness": row.freshness,
         "overdue": row.overdue,
         "url": absolute(commitment.get_absolute_url()),
+        **translated("area_name", commitment.area, "name"),
+        **translated("commitment", commitment, "text"),
+        **translated("due_label", commitment, "due_label"),
     }
 
 
@@ -46,14 +67,15 @@ def breakdown_records(by, items):
         {
             "group": by,
             "key": key,
-            "name": name,
+            "name": spanish(obj, "name"),
             "mean_percentage": figure.mean_1dp,
             "states_reported": figure.states_reported,
             "states_total": figure.states_total,
             "commitments_reported": figure.parts_reported,
             "commitments_total": figure.parts_total,
+            **translated("name", obj, "name"),
         }
-        for key, name, _url, figure in items
+        for key, _name, obj, figure in items
     ]
 
 
@@ -71,10 +93,12 @@ def matrix_records(cells):
             "member_state_iso": state.iso_code,
             "member_state": state.name,
             "area_number": area.number,
-            "area_name": area.name,
+            "area_name": spanish(area, "name"),
             "mean_percentage": figure.mean_1dp,
             "commitments_reported": figure.parts_reported,
             "commitments_total": figure.parts_total,
+            **state_names(state),
+            **translated("area_name", area, "name"),
         }
         for state, row in cells
         for area, figure in row
@@ -94,6 +118,7 @@ def report_records(reports, request):
             "percentage": report.percentage,
             "demo": report.is_demo,
             "url": absolute(report.get_absolute_url()),
+            **state_names(report.member_state),
         }
         for report in reports
     ]
@@ -128,6 +153,7 @@ def commitment_state_records(commitment, state_rows, request):
                 else None,
                 "evidence_urls": " ".join(evidence_url(e, request) for e in item["evidence"])
                 or None,
+                **state_names(item["state"]),
             }
         )
     return records

@@ -153,11 +153,17 @@ def _matching(queryset, kind, words):
     return queryset
 
 
+def original(obj, name):
+    """The Spanish original of ``obj.name``: what the search matches and shows (with
+    ``lang="es"``), whatever the page's language; a field without translations as it is."""
+    return getattr(obj, f"{name}_es", None) or getattr(obj, name)
+
+
 def _score(obj, kind, words):
     """SQLite's rank: each field's weight times how often the words occur in it."""
     total = 0.0
     for name, weight in kind.fields:
-        text = fold(getattr(obj, name) or "")
+        text = fold(original(obj, name) or "")
         total += WEIGHTS[weight] * sum(text.count(word) for word in words)
     return total
 
@@ -218,10 +224,10 @@ def search(query):
                     kind,
                     obj,
                     rank,
-                    title=f"{obj.acronym} — {obj.name}"
+                    title=f"{obj.acronym} — {original(obj, 'name')}"
                     if kind is AGENCIES
-                    else getattr(obj, kind.title_field),
-                    text=getattr(obj, kind.text_field) if kind.text_field else "",
+                    else original(obj, kind.title_field),
+                    text=original(obj, kind.text_field) if kind.text_field else "",
                 )
             )
     order = {kind.name: position for position, kind in enumerate(KINDS)}

@@ -169,7 +169,7 @@ def commitment_page_data(reference):
         Commitment.objects.select_related("area__axis", "parent"), reference=reference
     )
     plan, rollup = current()
-    states = plan.states
+    states = MemberState.by_local_name(plan.states)
     child_ids = rollup.children.get(commitment.id, [])
     subtree = [commitment.id, *child_ids]
     current_rows = list(

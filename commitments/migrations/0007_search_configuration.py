@@ -41,7 +41,7 @@ def drop_configuration(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commitments", "0005_values_that_fit_an_address")]
+    dependencies = [("commitments", "0006_commitment_due_label_en_commitment_due_label_es_and_more")]
 
     # UnaccentExtension does nothing on a database other than PostgreSQL.
     operations = [
