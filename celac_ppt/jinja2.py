@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from indicators import formatting as indicator_formatting
 from public import formatting
 
 
@@ -60,6 +61,9 @@ def environment(**options):
         get_language=get_language,
         querystring=querystring,
         evidence_href=formatting.evidence_href,
+        indicator_value_text=indicator_formatting.value_text,
+        indicator_regional_text=indicator_formatting.regional_text,
+        period_label=indicator_formatting.period_label,
     )
     env.filters.update(
         pct=formatting.pct,

@@ -44,6 +44,7 @@ from commitments.services.tables import (
 )
 
 from .formatting import link, pct
+from .indicators import indicators_of
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 25
@@ -187,6 +188,7 @@ def commitment_detail(request, reference):
             "show_reference": bool(child_ids),
             # The embed snippet's address is absolute: it is pasted into other sites.
             "site_url": settings.SITE_URL.rstrip("/"),
+            "indicators": indicators_of(commitment=commitment),
         },
     )
 
@@ -295,6 +297,7 @@ def area_detail(request, number):
             "progress": rollup.area(area.id),
             "commitment_tree": _tree(rows),
             "download_query": urlencode({"area": area.number}),
+            "indicators": indicators_of(area=area),
         },
     )
 
