@@ -42,6 +42,7 @@ from commitments.services.tables import (
     state_page_data,
     with_plan_objects,
 )
+from indicators.columns import PACKAGE_TABLES
 
 from .formatting import link, pct
 from .indicators import indicators_of
@@ -358,7 +359,7 @@ def json_ld(data):
 def open_data_tables():
     """Every open-data table as the page lists it: its downloads and its columns."""
     tables = []
-    for table in columns.TABLES:
+    for table in PACKAGE_TABLES:
         csv_url = "/" + table.path
         tables.append(
             {

@@ -2,11 +2,13 @@
 value and the public pages."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -445,3 +447,49 @@ def test_the_chart_is_drawn_against_baseline_and_target(plan):
     assert chart.points[1].y < chart.points[0].y
     assert chart.target.y < chart.baseline.y
     assert line_chart(indicator, [], 33) is None
+
+
+def test_seed_demo_creates_demo_indicators_with_values_from_several_states(client, plan, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # a second run adds nothing
+    indicators = Indicator.objects.filter(is_demo=True)
+    assert indicators.count() == 4
+    assert not IndicatorValue.objects.filter(is_demo=False).exists()
+    states = IndicatorValue.objects.current().values("member_state").distinct().count()
+    assert states >= 10
+    assert IndicatorValue.objects.awaiting_review().count() == 1
+    listing = client.get(reverse("public:indicators")).content.decode()
+    assert listing.count("badge-demo") >= 4
+    surveillance = indicators.get(commitment__reference="6.3")
+    page = client.get(reverse("public:indicator", args=[surveillance.pk])).content.decode()
+    assert "8 states answering yes" in page and "Demo data" in page
+
+
+def test_the_api_and_the_downloads_give_published_values_only(
+    client, plan, official_mx, official_ar, curator
+):
+    indicator = make_indicator()
+    make_value(official_mx, indicator, 1, curator=curator, to=ReviewState.PUBLISHED)
+    make_value(official_ar, indicator, 0, curator=curator, to=ReviewState.SUBMITTED)
+    listing = client.get("/api/v1/indicators/").json()
+    [item] = listing["results"]
+    assert item["indicator_id"] == indicator.pk and item["reference"] == "2.1"
+    assert item["latest_regional_value"] == 1 and item["states_reported"] == 1
+    assert item["target_value"] == 20
+    detail = client.get(f"/api/v1/indicators/{indicator.pk}/").json()
+    assert detail["series"] == [
+        {"period": "2020-S2", "value": 1.0, "states_reported": 1, "states_total": 33}
+    ]
+    assert [state["member_state_iso"] for state in detail["states"]] == ["MX"]
+    values = client.get("/api/v1/indicator-values/").json()["results"]
+    assert [(v["member_state_iso"], v["value"]) for v in values] == [("MX", 1.0)]
+    assert client.get("/api/v1/indicator-values/?state=AR").json()["results"] == []
+    assert client.get("/api/v1/indicator-values/?indicator=x").status_code == 400
+    assert client.get("/api/v1/indicators/999/").status_code == 404
+    assert "indicators" in client.get("/api/v1/").json()
+    csv = client.get("/open-data/indicator-values.csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("indicator_id,member_state_iso")
+    assert ",MX," in csv and ",AR," not in csv
+    rows = client.get("/open-data/indicators.json").json()["rows"]
+    assert rows[0]["states_reported"] == 1
