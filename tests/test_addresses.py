@@ -30,6 +30,7 @@ PAGES = [
     "/areas/3/",
     "/agencies/SRE/",
     "/about/figures/",
+    "/indicators/",
     "REPORT",
 ]
 
@@ -43,6 +44,8 @@ DOWNLOADS = [
     "/open-data/progress-by-axis.json",
     "/open-data/progress-by-agency.csv",
     "/open-data/progress-by-status.json",
+    "/open-data/indicators.csv",
+    "/open-data/indicator-values.json",
     "/open-data/latest-reports.csv",
 ]
 

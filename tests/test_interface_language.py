@@ -10,6 +10,8 @@ from django.test import Client
 
 from areas.models import Agency, Official, ThematicAxis, WorkArea
 from commitments.models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
+from indicators.demo import create_demo_indicators
+from indicators.models import Indicator
 from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +132,11 @@ def pages(plan):
         size=16,
         content_type="application/pdf",
     )
+    create_demo_indicators({}, None)
+    indicator = Indicator.objects.get(commitment__reference="6.3")
     data = plan_and_state_texts()
+    data.update(Indicator.objects.values_list("title", flat=True))
+    data.update(Indicator.objects.exclude(unit="").values_list("unit", flat=True))
     agency = Agency.objects.order_by("acronym").first()
     report = ProgressReport.objects.published().order_by("pk").first()
     paths = [
@@ -146,6 +152,8 @@ def pages(plan):
         f"/reports/{with_evidence.pk}/",
         f"/reports/{report.pk}/",
         "/about/figures/",
+        "/indicators/",
+        f"/indicators/{indicator.pk}/",
         "/no-such-page/",
     ]
     return paths, data

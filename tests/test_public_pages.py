@@ -292,6 +292,7 @@ PAGES = [
     "/fr/areas/13/",
     "/en/agencies/SRE/",
     "/es/about/figures/",
+    "/fr/indicators/",
     "REPORT",
 ]
 
