@@ -64,6 +64,7 @@ def environment(**options):
         indicator_value_text=indicator_formatting.value_text,
         indicator_regional_text=indicator_formatting.regional_text,
         period_label=indicator_formatting.period_label,
+        indicator_coverage_text=indicator_formatting.coverage_text,
     )
     env.filters.update(
         pct=formatting.pct,

@@ -15,7 +15,6 @@ class IndicatorStateTargetInline(admin.TabularInline):
     model = IndicatorStateTarget
     extra = 0
     fields = ("member_state", "baseline_value", "baseline_year", "target_value", "target_year")
-    autocomplete_fields = ("member_state",)
 
 
 @admin.register(Indicator)
@@ -33,7 +32,6 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "aggregation", "is_demo", "area", "commitment__area")
     list_select_related = ("commitment", "area")
     search_fields = ("title", "description", "commitment__reference")
-    autocomplete_fields = ("commitment",)
     fieldsets = (
         (None, {"fields": ("commitment", "area", "order", "title", "description", "unit")}),
         (None, {"fields": ("kind", "aggregation")}),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from .models import Aggregation, Kind
 from .periods import label as period_label
 
-__all__ = ["number_text", "period_label", "regional_text", "value_text"]
+__all__ = ["coverage_text", "number_text", "period_label", "regional_text", "value_text"]
 
 
 def number_text(value):
@@ -44,3 +44,12 @@ def regional_text(indicator, value):
     if indicator.kind == Kind.PERCENTAGE:
         return gettext("%(value)s %%") % {"value": number_text(value)}
     return number_text(value)
+
+
+def coverage_text(reported, total):
+    """A regional value's coverage: "12 of 33 states reported"."""
+    return ngettext(
+        "%(reported)d of %(total)d states reported",
+        "%(reported)d of %(total)d states reported",
+        reported,
+    ) % {"reported": reported, "total": total}

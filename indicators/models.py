@@ -61,6 +61,16 @@ def value_error(kind, value):
     return None
 
 
+def regional_value_error(kind, value):
+    """Why ``value`` cannot be the region's baseline or target of an indicator of ``kind``,
+    or None: the region's value of a yes-or-no indicator counts states."""
+    if kind == Kind.YES_NO and value is not None:
+        if value < 0 or value != value.to_integral_value():
+            return _("The region's value of a yes-or-no indicator counts states: a whole number.")
+        return None
+    return value_error(kind, value)
+
+
 class IndicatorQuerySet(models.QuerySet):
     def with_place(self):
         """With the commitment or the area each indicator is on, in one query."""
@@ -166,7 +176,7 @@ class Indicator(models.Model):
                 "summed or averaged."
             )
         for name in ("baseline_value", "target_value"):
-            if self.kind and (error := value_error(self.kind, getattr(self, name))):
+            if self.kind and (error := regional_value_error(self.kind, getattr(self, name))):
                 errors[name] = error
         if errors:
             raise ValidationError(errors)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 
 from commitments.services.current import current_plan
 from indicators.formatting import number_text, period_label, regional_text
-from indicators.models import Aggregation, Indicator, Kind
+from indicators.models import Indicator, Kind
 from indicators.services.figures import current_values, figures
 
 
@@ -51,7 +51,7 @@ def indicator_detail(request, pk):
         {
             "indicator": indicator,
             "figures": found,
-            "chart": line_chart(indicator, found.series, len(plan.states)),
+            "chart": line_chart(indicator, found.series),
             "state_rows": state_rows,
             "states_reporting": len(found.latest_by_state),
             "states_total": len(plan.states),
@@ -74,7 +74,8 @@ def indicators_of(*, commitment=None, area=None):
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 44
-TICKS = 4
+# Five steps: the scale's top is 1, 2 or 5 × a power of ten, so each step is round too.
+TICKS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +111,9 @@ class Chart:
     ticks: list
 
 
-def _scale_top(values, indicator, states_total):
+def _scale_top(values, indicator):
     if indicator.kind == Kind.PERCENTAGE:
         return Decimal(100)
-    if indicator.aggregation == Aggregation.COUNT_YES:
-        return Decimal(states_total)
     highest = max(values, default=Decimal(0))
     if highest <= 0:
         return Decimal(1)
@@ -126,7 +125,7 @@ def _scale_top(values, indicator, states_total):
     return highest
 
 
-def line_chart(indicator, series, states_total):
+def line_chart(indicator, series):
     """The geometry of ``series`` (``Regional`` per period) against the indicator's baseline
     and target; None when no period has a value."""
     plotted = [regional for regional in series if regional.value is not None]
@@ -135,7 +134,7 @@ def line_chart(indicator, series, states_total):
     references = [
         value for value in (indicator.baseline_value, indicator.target_value) if value is not None
     ]
-    top = _scale_top([r.value for r in plotted] + references, indicator, states_total)
+    top = _scale_top([r.value for r in plotted] + references, indicator)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     bottom = TOP + plot_height
 

@@ -20,6 +20,7 @@ from indicators.models import (
     Aggregation,
     Indicator,
     IndicatorEvidence,
+    IndicatorStateTarget,
     IndicatorValue,
     Kind,
 )
@@ -109,6 +110,17 @@ def test_yes_no_is_counted_and_nothing_else_is(plan):
     with pytest.raises(ValidationError) as error:
         indicator.full_clean()
     assert set(error.value.message_dict) == {"aggregation", "target_value"}
+    # The region's baseline of a yes-or-no indicator counts states; a state's is 0 or 1.
+    counted = make_indicator(baseline_value=Decimal(10))
+    counted.full_clean()
+    counted.baseline_value = Decimal("2.5")
+    with pytest.raises(ValidationError):
+        counted.full_clean()
+    target = IndicatorStateTarget(
+        indicator=counted, member_state=MemberState.objects.get(iso_code="AR"), target_value=2
+    )
+    with pytest.raises(ValidationError):
+        target.full_clean()
 
 
 @pytest.mark.parametrize(
@@ -440,13 +452,14 @@ def test_the_chart_is_drawn_against_baseline_and_target(plan):
     chart = line_chart(
         indicator,
         [Regional("2020-S1", Decimal(5), 2, 33), Regional("2020-S2", Decimal(12), 4, 33)],
-        33,
     )
     assert len(chart.points) == 2 and chart.points[0].coverage == "2/33"
     # Higher values are drawn higher: smaller y.
     assert chart.points[1].y < chart.points[0].y
     assert chart.target.y < chart.baseline.y
-    assert line_chart(indicator, [], 33) is None
+    assert line_chart(indicator, []) is None
+    # Round ticks: the scale's top is 20 (the target), in five steps of 4.
+    assert [tick.text for tick in chart.ticks] == ["0", "4", "8", "12", "16", "20"]
 
 
 def test_seed_demo_creates_demo_indicators_with_values_from_several_states(client, plan, settings):
