@@ -36,6 +36,14 @@ EXPECTED = {
 }
 
 
+def shoot(page, name):
+    """Screenshots of a workspace page at desktop and phone widths, then back to desktop."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+
+
 @pytest.fixture
 def people(live_plan):
     official = make_official("AR", "oficial-ar")
@@ -89,6 +97,7 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
     evidence = tmp_path / "resolucion.pdf"
     evidence.write_bytes(PDF)
     official.get_by_label("Evidence files").set_input_files(str(evidence))
+    shoot(official, "value-form")
     official.get_by_role("button", name="Submit for review").click()
     expect(official.locator("main")).to_contain_text("Value submitted")
     assert official.url == f"{base}/en/my-state/indicators/"
@@ -109,6 +118,7 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
     curator.get_by_role("link", name="Indicator values awaiting review").click()
     curator.locator(f'a[href="/en/review/indicator-values/{value.pk}/"]').click()
     expect(curator.locator("main")).to_contain_text("resolucion.pdf")
+    shoot(curator, "review-value")
     curator.get_by_role("button", name="Publish").click()
     expect(curator.locator("main")).to_contain_text("Value published.")
 
