@@ -30,7 +30,7 @@ EXPECTED = {
         "Sim",
         "1 Estado responde sim",
         "20 Estados respondem sim",
-        "1 de 33 Estados informaram",
+        "1 de 33 Estados informou",
     ),
     "fr": ("Oui", "1 État répond oui", "20 États répondent oui", "1 État sur 33 a déclaré"),
 }
