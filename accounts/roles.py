@@ -25,6 +25,12 @@ CURATOR_PERMISSIONS = [
     ("commitments", "progressreport", ("view", "change", "review")),
     ("commitments", "evidence", ("view",)),
     ("commitments", "currentprogress", ("view",)),
+    # Indicators: defined by the curators, with each state's baseline and target; values
+    # are reviewed like reports (the review permission above) and never added in the admin.
+    ("indicators", "indicator", ("view", "add", "change", "delete")),
+    ("indicators", "indicatorstatetarget", ("view", "add", "change", "delete")),
+    ("indicators", "indicatorvalue", ("view",)),
+    ("indicators", "indicatorevidence", ("view",)),
     # Officials' accounts: create, set the state, deactivate and reactivate; never delete.
     ("accounts", "officialaccount", ("view", "add", "change")),
 ]

@@ -9,6 +9,7 @@ schema. The views hand the serializers plain dicts built by ``commitments.servic
 from rest_framework import serializers
 
 from commitments.services import columns
+from indicators import columns as indicator_columns
 
 FIELD_CLASSES = {
     "string": serializers.CharField,
@@ -220,4 +221,39 @@ class FilterErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="For each query parameter that is not valid, what is wrong with it.",
+    )
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+IndicatorSerializer = columns_serializer("Indicator", indicator_columns.INDICATOR)
+IndicatorValueSerializer = columns_serializer("IndicatorValue", indicator_columns.INDICATOR_VALUE)
+
+
+class RegionalValueSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="A year (2020) or a semester (2020-S1, 2020-S2).")
+    value = serializers.FloatField(
+        allow_null=True, help_text="The region's value for the period (the indicator's rule)."
+    )
+    states_reported = serializers.IntegerField(
+        help_text="How many member states published a value for the period."
+    )
+    states_total = serializers.IntegerField(help_text="How many member states there are.")
+
+
+class StateLatestValueSerializer(serializers.Serializer):
+    member_state_iso = serializers.CharField(help_text="The member state's ISO code.")
+    member_state = serializers.CharField(help_text="Its name, in Spanish.")
+    period = serializers.CharField(help_text="The latest period it published a value for.")
+    value = serializers.FloatField(help_text="Its value for that period.")
+
+
+class IndicatorDetailSerializer(IndicatorSerializer):
+    series = RegionalValueSerializer(
+        many=True, read_only=True, help_text="The region's value for each period, oldest first."
+    )
+    states = StateLatestValueSerializer(
+        many=True,
+        read_only=True,
+        help_text="Each member state with a published value: its latest, by name.",
     )

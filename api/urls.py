@@ -23,6 +23,9 @@ urlpatterns = [
     path("v1/reports/", views.ReportList.as_view(), name="reports"),
     path("v1/reports/<int:pk>/", views.ReportDetail.as_view(), name="report"),
     path("v1/history/", views.History.as_view(), name="history"),
+    path("v1/indicators/", views.IndicatorList.as_view(), name="indicators"),
+    path("v1/indicators/<int:pk>/", views.IndicatorDetail.as_view(), name="indicator"),
+    path("v1/indicator-values/", views.IndicatorValueList.as_view(), name="indicator_values"),
     path(
         "schema.json",
         docs.JSONSchema.as_view(),

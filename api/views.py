@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -45,6 +46,14 @@ from commitments.services.tables import (
     make_row,
     matrix,
     with_plan_objects,
+)
+from indicators.models import Indicator
+from indicators.services.figures import current_values, figures
+from indicators.services.records import (
+    current_published_values,
+    indicator_record,
+    indicator_records,
+    value_records,
 )
 
 from . import serializers as s
@@ -159,7 +168,17 @@ class Root(ApiView):
         },
     )
     def get(self, request):
-        names = ("axes", "areas", "agencies", "commitments", "states", "reports", "matrix")
+        names = (
+            "axes",
+            "areas",
+            "agencies",
+            "commitments",
+            "states",
+            "reports",
+            "matrix",
+            "indicators",
+            "indicator_values",
+        )
         links = {name: absolute(api_reverse(f"api:{name}")) for name in names}
         links["history"] = absolute(api_reverse("api:history"))
         links["schema"] = absolute(api_reverse("api:schema-json"))
@@ -549,3 +568,90 @@ class History(ApiView):
     )
     def get(self, request):
         return Response(s.HistoryMonthSerializer(monthly_history(), many=True).data)
+
+
+# --- indicators ---------------------------------------------------------------------------
+
+
+class IndicatorList(ApiView):
+    @extend_schema(
+        summary="Indicators",
+        description="Every indicator in plan order, with its baseline, its target and the "
+        "region's value for the latest period any state published a value for, with its "
+        "coverage (the rows of `/open-data/indicators.json`).",
+        responses={200: s.IndicatorSerializer(many=True), **ERRORS},
+    )
+    def get(self, request):
+        return self.paginated(indicator_records(), s.IndicatorSerializer)
+
+
+class IndicatorDetail(ApiView):
+    @extend_schema(
+        summary="An indicator",
+        description="An indicator with the region's value for each period and each member "
+        "state's latest published value. Only published values are counted.",
+        responses={200: s.IndicatorDetailSerializer, **ERRORS},
+    )
+    def get(self, request, pk):
+        plan = current_plan()
+        indicator = get_object_or_404(Indicator.objects.with_place(), pk=pk)
+        found = figures([indicator], current_values([indicator.pk]), len(plan.states))
+        found = found[indicator.pk]
+        data = indicator_record(indicator, found)
+        data["series"] = [
+            {
+                "period": regional.period,
+                "value": None if regional.value is None else float(regional.value),
+                "states_reported": regional.reported,
+                "states_total": regional.total,
+            }
+            for regional in found.series
+        ]
+        data["states"] = [
+            {
+                "member_state_iso": state.iso_code,
+                "member_state": state.name,
+                "period": found.latest_by_state[state.id][0],
+                "value": float(found.latest_by_state[state.id][1]),
+            }
+            for state in plan.states
+            if state.id in found.latest_by_state
+        ]
+        return Response(s.IndicatorDetailSerializer(data).data)
+
+
+class IndicatorValueList(ApiView):
+    @extend_schema(
+        summary="Published indicator values",
+        description="Each member state's current published value of each indicator for each "
+        "period, by indicator, state and period, with its evidence's addresses (the rows of "
+        "`/open-data/indicator-values.json`). Drafts, values under review or returned and "
+        "values replaced by a correction are never listed.",
+        parameters=[
+            OpenApiParameter(
+                "indicator", OpenApiTypes.INT, description="Only this indicator's values."
+            ),
+            OpenApiParameter(
+                "state",
+                OpenApiTypes.STR,
+                description="Only this member state's values (ISO code, e.g. MX).",
+            ),
+        ],
+        responses={200: s.IndicatorValueSerializer(many=True), 400: BAD_FILTER, **ERRORS},
+    )
+    def get(self, request):
+        values = current_published_values()
+        indicator = request.GET.get("indicator", "")
+        if indicator:
+            if not indicator.isdigit():
+                return Response(
+                    {"errors": {"indicator": [gettext("Enter a whole number.")]}},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            values = values.filter(indicator_id=int(indicator))
+        if code := request.GET.get("state"):
+            values = values.filter(member_state__iso_code=code.upper())
+        page = self.paginate_queryset(values)
+        return self.get_paginated_response(
+            s.IndicatorValueSerializer(value_records(page), many=True).data
+        )

@@ -15,6 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from areas.plan_text import versions as plan_versions
+from indicators import formatting as indicator_formatting
 from public import formatting
 
 
@@ -62,6 +63,10 @@ def environment(**options):
         querystring=querystring,
         evidence_href=formatting.evidence_href,
         plan_versions=plan_versions,
+        indicator_value_text=indicator_formatting.value_text,
+        indicator_regional_text=indicator_formatting.regional_text,
+        period_label=indicator_formatting.period_label,
+        indicator_coverage_text=indicator_formatting.coverage_text,
     )
     env.filters.update(
         pct=formatting.pct,

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "outbox",
     "areas",
     "commitments",
+    # Before accounts: the curators' role (accounts.roles, after migrate) grants
+    # permissions on indicators, which must exist by then.
+    "indicators",
     "accounts",
     "public",
     "workspace",

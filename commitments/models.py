@@ -374,16 +374,15 @@ def evidence_upload_to(instance, filename):
     """A name the portal chooses, with the extension of the type the content shows: the
     uploader's name (kept as the title) never reaches the storage or the download."""
     extension = evidence_extension(instance.content_type)
-    state = instance.report.member_state.iso_code
-    return f"evidence/{state}/{instance.report_id}/{uuid.uuid4().hex}.{extension}"
+    return f"{instance.upload_folder()}/{uuid.uuid4().hex}.{extension}"
 
 
-class Evidence(models.Model):
-    """A link or an uploaded file that backs a report."""
+class EvidenceBase(models.Model):
+    """A link or an uploaded file that backs what a member state reports: the one
+    statement of evidence's fields, validators, storage and content sniffing, for reports
+    and for anything else reported with evidence. A subclass names what it backs and the
+    folder its files go to (``upload_folder``), and keeps the link-or-file constraint."""
 
-    report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
-    )
     title = models.CharField(_("title"), max_length=200, blank=True)
     url = models.URLField(
         _("link"), max_length=500, blank=True, validators=[validate_evidence_link]
@@ -399,19 +398,8 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
-
     class Meta:
-        ordering = ["id"]
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(url="") & ~models.Q(file=""))
-                | (~models.Q(url="") & models.Q(file="")),
-                name="evidence_link_xor_file",
-            )
-        ]
+        abstract = True
 
     def __str__(self):
         return self.title or self.url or self.file.name
@@ -427,6 +415,36 @@ class Evidence(models.Model):
     @property
     def is_file(self):
         return bool(self.file)
+
+    def upload_folder(self):
+        raise NotImplementedError
+
+
+# Evidence holds a link or a file, never both nor neither.
+EVIDENCE_LINK_XOR_FILE = (models.Q(url="") & ~models.Q(file="")) | (
+    ~models.Q(url="") & models.Q(file="")
+)
+
+
+class Evidence(EvidenceBase):
+    """A link or an uploaded file that backs a report."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(condition=EVIDENCE_LINK_XOR_FILE, name="evidence_link_xor_file")
+        ]
+
+    def upload_folder(self):
+        return f"evidence/{self.report.member_state.iso_code}/{self.report_id}"
 
 
 # What every public page reads of each commitment × state's current state.

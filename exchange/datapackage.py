@@ -1,6 +1,7 @@
 """The open data as one Frictionless Data Package (https://specs.frictionlessdata.io/).
 
-``datapackage.json`` lists every open-data table (``commitments.services.columns.TABLES``)
+``datapackage.json`` lists every open-data table (``indicators.columns.PACKAGE_TABLES``: the
+tables of ``commitments.services.columns`` and the indicators')
 as a CSV resource with its Table Schema: the columns' types, descriptions and constraints,
 primary and foreign keys, and what an empty cell means. The zip holds the same descriptor
 with each table's CSV next to it, and the plan's source document.
@@ -14,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from commitments.services import columns
+from indicators.columns import PACKAGE_TABLES
 
 NAME = "celac-ppt-2020"
 TITLE = "CELAC PPT 2020 work plan: commitments and progress"
@@ -112,7 +113,7 @@ def _descriptor(base_url, in_zip):
                 "dialect": {"delimiter": ",", "header": True},
                 "schema": table_schema(table),
             }
-            for table in columns.TABLES
+            for table in PACKAGE_TABLES
         ],
     }
 
@@ -134,7 +135,7 @@ def to_zip(base_url, csv_by_table):
             archive.writestr(info, data)
 
         write("datapackage.json", to_json(descriptor(base_url, in_zip=True)))
-        for table in columns.TABLES:
+        for table in PACKAGE_TABLES:
             write(csv_name(table), csv_by_table[table.name].encode("utf-8"))
         write(SOURCE_FILE.as_posix(), (Path(settings.BASE_DIR) / SOURCE_FILE).read_bytes())
     return buffer.getvalue()

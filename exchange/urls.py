@@ -33,6 +33,12 @@ urlpatterns = [
     path(
         "open-data/latest-reports.<fmt:fmt>", views.latest_reports_download, name="latest_reports"
     ),
+    path("open-data/indicators.<fmt:fmt>", views.indicators_download, name="indicators"),
+    path(
+        "open-data/indicator-values.<fmt:fmt>",
+        views.indicator_values_download,
+        name="indicator_values",
+    ),
 ]
 
 urlpatterns += [

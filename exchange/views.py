@@ -25,6 +25,8 @@ from commitments.services.tables import (
     matrix,
     state_page_data,
 )
+from indicators import columns as indicator_columns
+from indicators.services.records import indicator_records, value_records
 
 from . import datapackage as datapackage_service
 from . import opendata
@@ -68,6 +70,20 @@ def latest_reports_download(request, fmt):
     plan = current_plan()
     records = report_records(latest_published(plan), request)
     return opendata.download(fmt, "latest-reports", columns.REPORT_COLUMNS, records)
+
+
+@spanish_links
+def indicators_download(request, fmt):
+    return opendata.download(
+        fmt, "indicators", indicator_columns.INDICATOR_COLUMNS, indicator_records()
+    )
+
+
+@spanish_links
+def indicator_values_download(request, fmt):
+    return opendata.download(
+        fmt, "indicator-values", indicator_columns.INDICATOR_VALUE_COLUMNS, value_records()
+    )
 
 
 @spanish_links
@@ -120,6 +136,8 @@ def table_records(request):
         },
         "commitments-by-status": status_records(rollup),
         "latest-reports": report_records(latest_published(plan), request),
+        "indicators": indicator_records(),
+        "indicator-values": value_records(),
     }
 
 
@@ -142,7 +160,7 @@ def datapackage_zip(request):
     records = table_records(request)
     csv_by_table = {
         table.name: opendata.to_csv(columns.names(table.columns), records[table.name])
-        for table in columns.TABLES
+        for table in indicator_columns.PACKAGE_TABLES
     }
     response = HttpResponse(
         datapackage_service.to_zip(_base_url(request), csv_by_table),

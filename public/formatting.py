@@ -122,12 +122,19 @@ def link(obj):
     return address
 
 
+# The view that downloads each kind of evidence's files.
+EVIDENCE_DOWNLOADS = {
+    "commitments.evidence": "workspace:evidence",
+    "indicators.indicatorevidence": "workspace:indicator_evidence",
+}
+
+
 def evidence_href(evidence):
     """Where the public opens a piece of evidence: its link, or the file's download view."""
     if not evidence.is_file:
         return evidence.url
     try:
-        return url("workspace:evidence", evidence.pk)
+        return url(EVIDENCE_DOWNLOADS[evidence._meta.label_lower], evidence.pk)
     except NoReverseMatch:
         return evidence.file.url
 

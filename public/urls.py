@@ -2,7 +2,7 @@ from django.urls import path
 
 import celac_ppt.converters  # noqa: F401  (registers iso, ref, acronym)
 
-from . import views
+from . import indicators, views
 
 app_name = "public"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("about/figures/", views.about_figures, name="about"),
     path("open-data/", views.open_data, name="open_data"),
+    path("indicators/", indicators.indicator_list, name="indicators"),
+    path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator"),
 ]

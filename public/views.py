@@ -44,9 +44,11 @@ from commitments.services.tables import (
     state_page_data,
     with_plan_objects,
 )
+from indicators.columns import PACKAGE_TABLES
 
 from . import map as state_map
 from .formatting import link, pct
+from .indicators import indicators_of
 
 PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 20
@@ -196,6 +198,7 @@ def commitment_detail(request, reference):
             "show_reference": bool(child_ids),
             # The embed snippet's address is absolute: it is pasted into other sites.
             "site_url": settings.SITE_URL.rstrip("/"),
+            "indicators": indicators_of(commitment=commitment),
         },
     )
 
@@ -304,6 +307,7 @@ def area_detail(request, number):
             "progress": rollup.area(area.id),
             "commitment_tree": _tree(rows),
             "download_query": urlencode({"area": area.number}),
+            "indicators": indicators_of(area=area),
         },
     )
 
@@ -362,7 +366,7 @@ def json_ld(data):
 def open_data_tables():
     """Every open-data table as the page lists it: its downloads and its columns."""
     tables = []
-    for table in columns.TABLES:
+    for table in PACKAGE_TABLES:
         csv_url = "/" + table.path
         tables.append(
             {

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from commitments.models import Evidence, ProgressReport
+from indicators.demo import create_demo_indicators
+from indicators.models import Indicator
 from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.browser
@@ -33,6 +35,8 @@ PAGES = [
     "/pt/search/?q=oceanica",
     "/es/search/?q=",
     "/fr/accounts/login/",
+    "/es/indicators/",
+    "INDICATOR",
     "REPORT",
 ]
 
@@ -49,6 +53,7 @@ def site(live_plan, settings):
     make_published_reports(300, seed=5, states=["MX", "AR", "BR", "CL", "CU", "JM", "TT"])
     report = ProgressReport.objects.published().filter(member_state__iso_code="MX").first()
     Evidence.objects.create(report=report, title="Acta", url="https://example.org/acta")
+    create_demo_indicators({}, None)
     return live_plan.url, f"/es/reports/{report.pk}/"
 
 
@@ -74,6 +79,8 @@ def test_every_public_page_has_no_axe_violations(page, site, axe_source, width):
     page.set_viewport_size({"width": width, "height": 900})
     found = {}
     for path in PAGES:
+        if path == "INDICATOR":
+            path = f"/en/indicators/{Indicator.objects.get(commitment__reference='6.3').pk}/"
         path = report_url if path == "REPORT" else path
         response = page.goto(base + path)
         assert response.status == 200, path

@@ -34,6 +34,7 @@ PAGES = [
     "/agencies/",
     "/map/",
     "/search/?q=oceanica",
+    "/indicators/",
     "REPORT",
 ]
 
@@ -47,6 +48,8 @@ DOWNLOADS = [
     "/open-data/progress-by-axis.json",
     "/open-data/progress-by-agency.csv",
     "/open-data/progress-by-status.json",
+    "/open-data/indicators.csv",
+    "/open-data/indicator-values.json",
     "/open-data/latest-reports.csv",
 ]
 

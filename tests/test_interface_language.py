@@ -10,6 +10,8 @@ from django.test import Client
 
 from areas.models import Agency, Official, ThematicAxis, WorkArea
 from commitments.models import Commitment, CurrentProgress, Evidence, MemberState, ProgressReport
+from indicators.demo import create_demo_indicators
+from indicators.models import Indicator
 from tests.progress_data import make_published_reports
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +22,9 @@ READ_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
 # or the portal's name, so nothing else can hide behind them.
 NAMES = {"CELAC", "PPT", "CSV", "JSON"}
 # Words a language writes as English does, where the page uses them: "Error 404" in
-# Spanish, a "link" in Brazilian Portuguese, the "Pages" of a list in French.
-SAME_WORDS = {"es": {"Error"}, "pt": {"link"}, "fr": {"Pages"}}
+# Spanish, a "link" in Brazilian Portuguese, the "Pages" of a list in French, and a
+# state's "No" to a yes-or-no indicator in Spanish.
+SAME_WORDS = {"es": {"Error", "No"}, "pt": {"link"}, "fr": {"Pages"}}
 # What is not language once names are set aside: digits, punctuation, symbols, acronyms in
 # capitals (ISO codes, agencies' acronyms) and references such as 13.1.2.
 NOT_WORDS = re.compile(r"\b[A-Z]{2,}\b|[\d\W_]+")
@@ -133,7 +136,11 @@ def pages(plan):
         size=16,
         content_type="application/pdf",
     )
+    create_demo_indicators({}, None)
+    indicator = Indicator.objects.get(commitment__reference="6.3")
     data = plan_and_state_texts()
+    data.update(Indicator.objects.values_list("title", flat=True))
+    data.update(Indicator.objects.exclude(unit="").values_list("unit", flat=True))
     agency = Agency.objects.order_by("acronym").first()
     report = ProgressReport.objects.published().order_by("pk").first()
     paths = [
@@ -154,6 +161,8 @@ def pages(plan):
         "/map/",
         "/search/?q=oceanica",
         "/search/?q=",
+        "/indicators/",
+        f"/indicators/{indicator.pk}/",
         "/no-such-page/",
     ]
     return paths, data

@@ -2,8 +2,10 @@
 
 The plan (``areas``) is at the bottom; ``commitments`` (commitments, states, reports and the
 rules that compute figures) builds on it; ``accounts`` (who speaks for which state) on
-that; the public site, the workspace, data exchange and the API on all of those and never on each
-other. ``celac_ppt`` (settings, addresses, HTTP) ties them together.
+that; ``indicators`` (indicators, their baselines and targets, the values states report and
+the region's value) on those; the public site, the workspace, data exchange and the API on
+all of those and never on each other. ``celac_ppt`` (settings, addresses, HTTP) ties them
+together.
 """
 
 import ast
@@ -18,6 +20,7 @@ PACKAGES = [
     "areas",
     "commitments",
     "accounts",
+    "indicators",
     "public",
     "workspace",
     "exchange",
@@ -33,12 +36,15 @@ ALLOWED = {
     "areas": {"outbox"},
     "commitments": {"areas", "outbox"},
     "accounts": {"areas", "commitments", "outbox"},
-    "public": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
-    "workspace": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
-    "exchange": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
+    # Indicators reuse the reports' workflow, evidence and e-mails; no page of their own.
+    "indicators": {"areas", "commitments", "accounts", "outbox"},
+    "public": {"areas", "commitments", "accounts", "indicators", "outbox", "celac_ppt"},
+    "workspace": {"areas", "commitments", "accounts", "indicators", "outbox", "celac_ppt"},
+    # The open-data package holds the indicators' tables too.
+    "exchange": {"areas", "commitments", "accounts", "indicators", "outbox", "celac_ppt"},
     # The read-only API: the same rows and figures as the pages and the downloads, taken
     # from commitments.services, never from the public site or the downloads' views.
-    "api": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
+    "api": {"areas", "commitments", "accounts", "indicators", "outbox", "celac_ppt"},
     # Feeds, calendars, embeds and e-mail subscriptions: beside the public site, not on it.
     "follow": {"areas", "commitments", "accounts", "outbox", "celac_ppt"},
     "celac_ppt": set(PACKAGES) - {"celac_ppt"},

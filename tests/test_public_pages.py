@@ -297,6 +297,7 @@ PAGES = [
     "/fr/agencies/",
     "/en/map/",
     "/es/search/?q=oceanica",
+    "/fr/indicators/",
     "REPORT",
 ]
 

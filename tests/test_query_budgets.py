@@ -132,3 +132,76 @@ def test_page_runs_the_same_queries_at_any_number_of_reports(
     assert len(large) == len(small), "\n".join(
         ["queries at 10 reports:", *small, "", "queries at 1,000 reports:", *large]
     )
+
+
+# --- Indicators: the same queries with 10 published values as with 1,000 -----------------
+
+# (who asks, URL). {indicator}: the first demo indicator's id.
+INDICATOR_PAGES = [
+    (None, "/indicators/"),
+    (None, "/indicators/{indicator}/"),
+    (None, "/commitments/6.3/"),
+    (None, "/areas/6/"),
+    (None, "/api/v1/indicators/"),
+    (None, "/api/v1/indicators/{indicator}/"),
+    (None, "/api/v1/indicator-values/"),
+    (None, "/open-data/indicator-values.csv"),
+    ("official_mx", "/my-state/indicators/"),
+    ("curator", "/review/indicator-values/"),
+]
+
+
+def add_indicator_values(count, start=0):
+    """``count`` more values of the demo indicators, over every state and period: nine in
+    ten published and current, the rest submitted and waiting in the queue."""
+    from indicators.models import Indicator, IndicatorValue
+
+    indicators = list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    states = list(MemberState.objects.order_by("iso_code").values_list("pk", flat=True))
+    periods = [p for year in range(2000, 2020) for p in (f"{year}", f"{year}-S1", f"{year}-S2")]
+    triples = list(itertools.product(indicators, states, periods))
+    now = timezone.now()
+    values = []
+    for n in range(start, start + count):
+        indicator, state, period = triples[n]
+        waiting = n % 10 == 9
+        values.append(
+            IndicatorValue(
+                indicator_id=indicator,
+                member_state_id=state,
+                period=period,
+                value=1,
+                review_state=ReviewState.SUBMITTED if waiting else ReviewState.PUBLISHED,
+                is_current=not waiting,
+                published_at=None if waiting else now,
+                submitted_at=now,
+            )
+        )
+    IndicatorValue.objects.bulk_create(values, batch_size=500)
+
+
+@pytest.mark.parametrize(
+    ("actor", "url"), INDICATOR_PAGES, ids=[f"{a or 'anonymous'} {u}" for a, u in INDICATOR_PAGES]
+)
+def test_indicator_page_runs_the_same_queries_at_any_number_of_values(
+    actor, url, plan, official_mx, curator, client, settings
+):
+    from indicators.demo import create_demo_indicators
+    from indicators.models import Indicator, IndicatorValue
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    if actor:
+        client.force_login({"official_mx": official_mx, "curator": curator}[actor])
+    create_demo_indicators({}, None)
+    IndicatorValue.objects.all().delete()
+    url = url.format(indicator=Indicator.objects.order_by("pk").first().pk)
+
+    add_indicator_values(SMALL)
+    small = queries_for(client, url)
+    add_indicator_values(LARGE - SMALL, start=SMALL)
+    assert IndicatorValue.objects.count() == LARGE
+    large = queries_for(client, url)
+
+    assert len(large) == len(small), "\n".join(
+        ["queries at 10 values:", *small, "", "queries at 1,000 values:", *large]
+    )

@@ -8,12 +8,20 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import STATUS_PERCENTAGES, ProgressReport, ReviewState, Status
+from commitments.models import (
+    OPEN_REVIEW_STATES,
+    STATUS_PERCENTAGES,
+    ProgressReport,
+    ReviewState,
+    Status,
+)
 from commitments.validators import (
     detect_content_type,
     validate_evidence_file,
     validate_evidence_link,
 )
+from indicators import periods
+from indicators.models import IndicatorValue, Kind, value_error
 
 MAX_FILES = 10
 MAX_LINKS = 10
@@ -42,11 +50,10 @@ class StatusSelect(forms.Select):
         super().__init__(attrs, choices)
 
 
-class ReportForm(forms.ModelForm):
-    """An official's report. The commitment and the member state come from the URL and the
-    official's account, never from the posted data."""
+class EvidenceFields(forms.Form):
+    """The evidence an official adds with what they report: links, one per line, and
+    files, each checked by the evidence validators. Mixed into each reporting form."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     links = forms.CharField(
         label=_("Evidence links"),
         required=False,
@@ -56,40 +63,12 @@ class ReportForm(forms.ModelForm):
     # The help text names the size limit: set in __init__, when the setting is read.
     files = MultipleFileField(label=_("Evidence files"), required=False)
 
-    class Meta:
-        model = ProgressReport
-        fields = ["status", "percentage", "reported_on", "narrative"]
-        widgets = {
-            "status": StatusSelect,
-            "percentage": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
-            "reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "narrative": forms.Textarea(attrs={"rows": 8}),
-        }
-        help_texts = {
-            "percentage": _(
-                "Pre-filled from the status; refine it within the status's range. "
-                "Left empty, the status's usual value is used."
-            ),
-            "narrative": _("What was done, by whom, and what remains. Needed to submit."),
-        }
-
-    def __init__(self, *args, submitting=False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.submitting = submitting
-        self.fields["status"].choices = [("", _("Choose a status")), *Status.choices]
-        self.fields["percentage"].required = False
         self.fields["files"].help_text = _(
             "PDF, images (PNG, JPEG, GIF, WebP) or office documents (Word, Excel, PowerPoint, "
             "OpenDocument), up to %(size)s each."
         ) % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
-        if not self.is_bound and self.instance.pk:
-            self.initial["version"] = self.instance.version
-
-    def clean_narrative(self):
-        narrative = self.cleaned_data["narrative"].strip()
-        if self.submitting and not narrative:
-            raise ValidationError(_("Describe the progress before submitting the report."))
-        return narrative
 
     def clean_links(self):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
@@ -123,6 +102,44 @@ class ReportForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return files
+
+
+class ReportForm(EvidenceFields, forms.ModelForm):
+    """An official's report. The commitment and the member state come from the URL and the
+    official's account, never from the posted data."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["status", "percentage", "reported_on", "narrative"]
+        widgets = {
+            "status": StatusSelect,
+            "percentage": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "reported_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {
+            "percentage": _(
+                "Pre-filled from the status; refine it within the status's range. "
+                "Left empty, the status's usual value is used."
+            ),
+            "narrative": _("What was done, by whom, and what remains. Needed to submit."),
+        }
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["status"].choices = [("", _("Choose a status")), *Status.choices]
+        self.fields["percentage"].required = False
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean_narrative(self):
+        narrative = self.cleaned_data["narrative"].strip()
+        if self.submitting and not narrative:
+            raise ValidationError(_("Describe the progress before submitting the report."))
+        return narrative
 
     def clean(self):
         cleaned = super().clean()
@@ -168,3 +185,77 @@ class BulkReviewForm(forms.Form):
             if (version := self.data.get(f"version-{report.pk}", "")).isdigit()
         }
         return cleaned
+
+
+class IndicatorValueForm(EvidenceFields, forms.ModelForm):
+    """An official's value of an indicator for one period. The indicator and the member
+    state come from the URL and the official's account, never from the posted data."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["period", "value", "narrative"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "narrative": _("Where the value comes from and what it covers. Needed to submit."),
+        }
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        indicator = self.instance.indicator
+        self.fields["period"].widget = forms.Select(
+            choices=[("", _("Choose a period")), *periods.choices()]
+        )
+        value = self.fields["value"]
+        if indicator.kind == Kind.YES_NO:
+            value.widget = forms.Select(
+                choices=[("", _("Choose")), ("1", _("Yes")), ("0", _("No"))]
+            )
+            if self.instance.pk and not self.is_bound:
+                self.initial["value"] = str(int(self.instance.value))
+        else:
+            attrs = {"min": 0, "step": "any", "inputmode": "decimal"}
+            if indicator.kind == Kind.PERCENTAGE:
+                attrs["max"] = 100
+            value.widget = forms.NumberInput(attrs=attrs)
+            if indicator.unit:
+                value.help_text = _("In %(unit)s.") % {"unit": indicator.unit}
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if error := value_error(self.instance.indicator.kind, value):
+            raise ValidationError(error)
+        return value
+
+    def clean_narrative(self):
+        narrative = self.cleaned_data["narrative"].strip()
+        if self.submitting and not narrative:
+            raise ValidationError(_("Say where the value comes from before submitting it."))
+        return narrative
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        instance = self.instance
+        other = (
+            IndicatorValue.objects.filter(
+                indicator_id=instance.indicator_id,
+                member_state_id=instance.member_state_id,
+                period=period,
+                review_state__in=OPEN_REVIEW_STATES,
+            )
+            .exclude(pk=instance.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "Your state already has a value for this period in progress: continue "
+                    "in it (value %(number)s) or choose another period."
+                )
+                % {"number": other.pk}
+            )
+        return period

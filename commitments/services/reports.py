@@ -99,29 +99,35 @@ def current_rank(report):
     return tuple(getattr(report, name) for name in CURRENT_ORDER)
 
 
-def _claim(pk, allowed, expected_version=None, **conditions):
-    """The guard of every transition: one conditional UPDATE that bumps the version of
-    report ``pk`` only while the database holds it in one of the ``allowed`` states (and at
-    ``expected_version``, when given). Returns the report as stored, or raises
-    ``ReviewError`` naming what it found.
+def claim(model, pk, allowed, expected_version=None, **conditions):
+    """The guard of every transition of anything reviewed (a ``model`` with
+    ``review_state`` and ``version``): one conditional UPDATE that bumps the version of row
+    ``pk`` only while the database holds it in one of the ``allowed`` states (and at
+    ``expected_version``, when given). Returns the row as stored, or raises ``ReviewError``
+    naming what it found.
 
     Run first in the caller's transaction: on PostgreSQL the UPDATE keeps the row locked
     until the commit, and a competing UPDATE waits, then re-reads the committed row and
     matches nothing; on SQLite the transaction holds the database's write lock. Either
     way the precondition is checked on the stored row, never on an object loaded earlier.
     """
-    rows = ProgressReport.objects.filter(pk=pk, review_state__in=allowed, **conditions)
+    rows = model.objects.filter(pk=pk, review_state__in=allowed, **conditions)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     claimed = rows.update(version=F("version") + 1)
-    stored = ProgressReport.objects.filter(pk=pk).first()
+    stored = model.objects.filter(pk=pk).first()
     if not claimed:
         changed = stored is not None and stored.review_state in allowed
         raise ReviewError(stored, changed=changed)
     return stored
 
 
-def _record(report, by, reason):
+def _claim(pk, allowed, expected_version=None, **conditions):
+    return claim(ProgressReport, pk, allowed, expected_version, **conditions)
+
+
+def record(report, by, reason):
+    """Name the user and the reason of the change that the next ``save()`` records."""
     # simple_history reads these on the next save(); outside a request (admin actions run
     # inside one, commands do not) the user would otherwise be lost. The reason is stored
     # as its English msgid and translated when shown, so the record reads in any language.
@@ -145,8 +151,8 @@ def save_report(report, *, by, expected_version=None, links=(), files=(), submit
         report.review_state = ReviewState.DRAFT
         report.version = 1
         if submit:
-            _mark_submitted(report)
-        _record(
+            mark_submitted(report)
+        record(
             report, by, gettext_noop("Submitted for review") if submit else gettext_noop("Created")
         )
         try:
@@ -174,20 +180,29 @@ def save_report(report, *, by, expected_version=None, links=(), files=(), submit
             setattr(stored, name, getattr(report, name))
         stored.author = by
         if submit:
-            _mark_submitted(stored)
-        _record(
+            mark_submitted(stored)
+        record(
             stored, by, gettext_noop("Submitted for review") if submit else gettext_noop("Edited")
         )
         stored.save()
         report = stored
 
+    attach_evidence(lambda **fields: Evidence(report=report, **fields), links, files)
+    if submit:
+        notifications.report_submitted(report)
+    return report
+
+
+def attach_evidence(make, links=(), files=()):
+    """Store new evidence: ``make(**fields)`` returns an unsaved evidence row of what it
+    backs. Files are written last and removed again if anything fails, so a failed save
+    leaves nothing in storage."""
     stored_files = []
     try:
         for url in links:
-            Evidence.objects.create(report=report, url=url, title=Truncator(url).chars(200))
+            make(url=url, title=Truncator(url).chars(200)).save()
         for upload in files:
-            evidence = Evidence(
-                report=report,
+            evidence = make(
                 title=Truncator(upload.name).chars(200),
                 content_type=getattr(upload, "detected_type", "") or "",
                 size=upload.size,
@@ -199,9 +214,18 @@ def save_report(report, *, by, expected_version=None, links=(), files=(), submit
         for stored_file in stored_files:
             stored_file.delete(save=False)
         raise
-    if submit:
-        notifications.report_submitted(report)
-    return report
+
+
+def delete_evidence(evidence, by):
+    """Delete one piece of evidence, recorded as removed by ``by``; its file goes after the
+    commit. The caller has checked that what it backs is editable."""
+    stored_file = evidence.file
+    evidence._history_user = by
+    evidence._change_reason = gettext_noop("Evidence removed")
+    evidence.delete()
+    if stored_file:
+        name, storage = stored_file.name, stored_file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _open_report(commitment_id, member_state_id):
@@ -227,16 +251,12 @@ def remove_evidence(evidence, *, by):
     report = ProgressReport.objects.select_for_update().get(pk=evidence.report_id)
     if not report.is_editable:
         raise ReviewError(report)
-    stored_file = evidence.file
-    evidence._history_user = by
-    evidence._change_reason = gettext_noop("Evidence removed")
-    evidence.delete()
-    if stored_file:
-        name, storage = stored_file.name, stored_file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    delete_evidence(evidence, by)
 
 
-def _mark_submitted(report):
+def mark_submitted(report):
+    """Move a draft to submitted, a returned one to resubmitted (anything else is a
+    ``ReviewError``), and note when."""
     if report.review_state == ReviewState.RETURNED:
         report.review_state = ReviewState.RESUBMITTED
     elif report.review_state == ReviewState.DRAFT:
@@ -251,8 +271,8 @@ def submit(report, *, by, expected_version=None):
     """Send a draft or returned report with a narrative to the curators. Raises
     ``ReviewError`` when it is no longer editable (or was saved since ``expected_version``)."""
     report = _claim(report.pk, EDITABLE_BY_OFFICIAL, expected_version, narrative__gt="")
-    _mark_submitted(report)
-    _record(report, by, gettext_noop("Submitted for review"))
+    mark_submitted(report)
+    record(report, by, gettext_noop("Submitted for review"))
     report.save()
     notifications.report_submitted(report)
     return report
@@ -270,7 +290,7 @@ def return_report(report, *, by, reason, expected_version=None):
     report.review_state = ReviewState.RETURNED
     report.return_reason = reason
     report.reviewed_by = by
-    _record(report, by, gettext_noop("Returned"))
+    record(report, by, gettext_noop("Returned"))
     report.save()
     notifications.report_returned(report)
     return report
@@ -301,7 +321,7 @@ def publish(report, by=None, now=None, expected_version=None):
     report.reviewed_by = by
     report.return_reason = ""
     report.supersedes = superseded_by(current_rank(report), previous)
-    _record(report, by, gettext_noop("Published"))
+    record(report, by, gettext_noop("Published"))
     report.save()
     set_current(report.commitment_id, report.member_state_id)
     notifications.report_published(report)

@@ -25,6 +25,7 @@ from commitments.models import (
     Status,
 )
 from commitments.services import reports as report_service
+from indicators.demo import create_demo_indicators
 
 # username: (member state or None for the curator, password). Documented in the README.
 DEMO_ACCOUNTS = {
@@ -36,10 +37,15 @@ DEMO_EMAIL_DOMAIN = "demo.invalid"
 FIRST_REPORTING_DAY = datetime.date(2020, 1, 1)
 
 
+def _officials(users):
+    return [user for user in users.values() if hasattr(user, "official_profile")]
+
+
 class Command(BaseCommand):
     help = (
-        "Create demo accounts (a curator, officials of México and Argentina) and a few demo "
-        "reports; with --reports N, also N published demo reports for measuring at scale. "
+        "Create demo accounts (a curator, officials of México and Argentina), a few demo "
+        "reports and demo indicators with values from several states; with --reports N, "
+        "also N published demo reports for measuring at scale. "
         "Refuses to run when DEBUG is off."
     )
 
@@ -70,6 +76,10 @@ class Command(BaseCommand):
 
         users = self._accounts()
         self._demo_reports(users)
+        create_demo_indicators(
+            {user.official_profile.member_state.iso_code: user for user in _officials(users)},
+            users["curadora-demo"],
+        )
         if reports:
             started = time.perf_counter()
             self._bulk_reports(reports, leaves, states, batch_size, random.Random(seed))

@@ -1,0 +1,149 @@
+"""In a real Chromium: a curator defines an indicator with a baseline and a target in the
+admin, the official of Argentina reports a value for 2020-S2 with evidence and submits, the
+curator publishes it, and the indicator's page shows Argentina's value and the region's
+value against the target in each language, at 1280 and at 375 px."""
+
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD, make_official
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from accounts.models import CURATORS_GROUP
+from commitments.models import Commitment
+from indicators.models import Indicator, IndicatorValue
+from tests.test_browser_reporting import log_in
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Estados con un programa nacional de vigilancia de la resistencia a los antimicrobianos"
+SCREENSHOTS = Path("/tmp/indicators")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# language: (Argentina's value, the region's value, the target, "1 of 33 states")
+EXPECTED = {
+    "es": ("Sí", "1 Estado responde sí", "20 Estados responden sí", "1 de 33 Estados informó"),
+    "en": ("Yes", "1 state answering yes", "20 states answering yes", "1 of 33 states reported"),
+    "pt": (
+        "Sim",
+        "1 Estado responde sim",
+        "20 Estados respondem sim",
+        "1 de 33 Estados informou",
+    ),
+    "fr": ("Oui", "1 État répond oui", "20 États répondent oui", "1 État sur 33 a déclaré"),
+}
+
+
+def shoot(page, name):
+    """Screenshots of a workspace page at desktop and phone widths, then back to desktop."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+
+
+@pytest.fixture
+def people(live_plan):
+    official = make_official("AR", "oficial-ar")
+    curator = get_user_model().objects.create_user(
+        "curadora", "curadora@example.org", PASSWORD, is_staff=True
+    )
+    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
+    return official, curator
+
+
+def test_curator_defines_official_reports_curator_publishes_public_sees(
+    browser, live_plan, people, tmp_path
+):
+    base = live_plan.url
+    curator = log_in(browser.new_context(locale="en-US"), base, "curadora")
+    official = log_in(browser.new_context(locale="en-US"), base, "oficial-ar")
+
+    # The curator defines the indicator in the admin, with Argentina's own target inline.
+    curator.goto(f"{base}/admin/indicators/indicator/add/")
+    commitment = Commitment.objects.get(reference="6.3")
+    curator.locator("#id_commitment").select_option(str(commitment.pk))
+    curator.locator("#id_title").fill(TITLE)
+    curator.locator("#id_unit").fill("Estados")
+    curator.locator("#id_kind").select_option("yes_no")
+    curator.locator("#id_aggregation").select_option("count_yes")
+    curator.locator("#id_baseline_value").fill("10")
+    curator.locator("#id_baseline_year").fill("2019")
+    curator.locator("#id_target_value").fill("20")
+    curator.locator("#id_target_year").fill("2021")
+    curator.locator("#state_targets-group .add-row a").click()
+    curator.locator("#id_state_targets-0-member_state").select_option(label="Argentina")
+    curator.locator("#id_state_targets-0-baseline_value").fill("0")
+    curator.locator("#id_state_targets-0-target_value").fill("1")
+    curator.locator("input[name=_save]").click()
+    curator.wait_for_load_state()
+    assert not curator.locator(".errorlist").count(), curator.locator("#content").inner_text()
+    indicator = Indicator.objects.get(title=TITLE)
+    assert indicator.state_targets.get().member_state.iso_code == "AR"
+    assert indicator.history.count() == 1
+
+    # The official of Argentina reports a value for 2020-S2 with evidence and submits it.
+    official.goto(f"{base}/en/my-state/")
+    official.get_by_role("link", name="Your state's indicator values").click()
+    official.locator(f'a[href="/en/my-state/indicators/{indicator.pk}/report/"]').click()
+    official.get_by_label("Period").select_option("2020-S2")
+    official.get_by_label("Value").select_option("1")
+    official.get_by_label("Narrative").fill(
+        "Programa nacional aprobado por resolución ministerial."
+    )
+    official.get_by_label("Evidence links").fill("https://www.argentina.gob.ar/salud")
+    evidence = tmp_path / "resolucion.pdf"
+    evidence.write_bytes(PDF)
+    official.get_by_label("Evidence files").set_input_files(str(evidence))
+    shoot(official, "value-form")
+    official.get_by_role("button", name="Submit for review").click()
+    expect(official.locator("main")).to_contain_text("Value submitted")
+    assert official.url == f"{base}/en/my-state/indicators/"
+    value = IndicatorValue.objects.get()
+    assert (value.member_state.iso_code, value.period, value.review_state) == (
+        "AR",
+        "2020-S2",
+        "submitted",
+    )
+    assert value.evidence.count() == 2
+
+    # Not public yet.
+    official.goto(f"{base}/en/indicators/{indicator.pk}/")
+    expect(official.locator("main")).to_contain_text("0 of 33 states have published a value")
+
+    # The curator publishes it from the queue.
+    curator.goto(f"{base}/en/review/")
+    curator.get_by_role("link", name="Indicator values awaiting review").click()
+    curator.locator(f'a[href="/en/review/indicator-values/{value.pk}/"]').click()
+    expect(curator.locator("main")).to_contain_text("resolucion.pdf")
+    shoot(curator, "review-value")
+    curator.get_by_role("button", name="Publish").click()
+    expect(curator.locator("main")).to_contain_text("Value published.")
+
+    # The public sees Argentina's value and the region's against the target, in each
+    # language, at desktop and phone widths.
+    SCREENSHOTS.mkdir(exist_ok=True)
+    public = browser.new_context()
+    page = public.new_page()
+    for language, (state_value, regional, target, coverage) in EXPECTED.items():
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{base}/{language}/indicators/{indicator.pk}/")
+            assert page.locator("h1").inner_text() == TITLE
+            argentina_row = page.locator("tr", has=page.locator("a", has_text="Argentina"))
+            assert state_value in argentina_row.inner_text()
+            text = page.locator("main").inner_text()
+            assert regional in text and target in text and coverage in text, text[:700]
+            assert page.locator("svg[role=img] circle").count() == 1
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path=SCREENSHOTS / f"indicator-{language}-{width}.png", full_page=True)
+        page.goto(f"{base}/{language}/indicators/")
+        assert regional in page.locator("main").inner_text()
+        if language == "en":
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.screenshot(path=SCREENSHOTS / "indicators-en-1280.png", full_page=True)
+            page.set_viewport_size({"width": 375, "height": 900})
+            page.screenshot(path=SCREENSHOTS / "indicators-en-375.png", full_page=True)
+    public.close()
