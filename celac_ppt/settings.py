@@ -389,6 +389,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CommitmentStatusEnum": "commitments.services.columns.STATUS_VALUES",
         "ReportStatusEnum": "commitments.services.columns.REPORT_STATUS_VALUES",
+        "IndicatorKindEnum": "indicators.models.Kind.values",
     },
 }
 
