@@ -76,8 +76,9 @@ def test_switch_language_with_the_switcher(page, site):
     page.wait_for_url(site + "/fr/commitments/?area=3")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.context.cookies() == []
-    # Plan content stays Spanish, marked as such.
-    assert page.locator('table.list-table a[lang="es"]').count() == 3
+    # Plan content in French, marked as an unofficial translation, the Spanish original beside.
+    assert page.locator('table.list-table a.plan-text span[lang="fr"]').count() == 3
+    assert page.locator('table.list-table a.plan-text span[lang="es"]').count() == 3
 
 
 def test_download_the_filtered_list_as_csv(page, site):

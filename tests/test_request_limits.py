@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from workspace.forms import MAX_FILES
 
@@ -75,13 +76,18 @@ def test_the_request_limit_lets_the_largest_valid_report_through():
     assert limit > settings.IMPORT_MAX_BYTES
 
 
+def reverse_in(language, name):
+    with translation.override(language):
+        return reverse(name)
+
+
 def test_a_body_over_the_limit_is_refused_unread(client, settings):
     settings.MAX_REQUEST_BYTES = 1000
     # The body announced is far larger than the one sent: reading it would fail the test
     # client ("Cannot read more than the available bytes"), so a 413 proves nobody read it.
     response = client.generic(
         "POST",
-        reverse("accounts:login"),
+        reverse_in("en", "accounts:login"),
         b"username=x&password=y",
         content_type="application/x-www-form-urlencoded",
         headers=EN,
