@@ -25,6 +25,7 @@ CURATOR_PERMISSIONS = [
     ("commitments", "progressreport", ("view", "change", "review")),
     ("commitments", "evidence", ("view",)),
     ("commitments", "currentprogress", ("view",)),
+    ("commitments", "milestone", ("view", "add", "change", "delete")),
     # Officials' accounts: create, set the state, deactivate and reactivate; never delete.
     ("accounts", "officialaccount", ("view", "add", "change")),
 ]

@@ -14,6 +14,7 @@ from .models import (
     CurrentProgress,
     Evidence,
     MemberState,
+    Milestone,
     ProgressReport,
     may_review,
 )
@@ -55,6 +56,46 @@ class ChildInline(admin.TabularInline):
     verbose_name_plural = _("nested commitments")
 
 
+MILESTONE_FIELDS = (
+    "title",
+    "planned_text",
+    "planned_start",
+    "planned_end",
+    "status",
+    "actual_date",
+    "place",
+    "document_url",
+    "document_file",
+    "note",
+)
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    extra = 0
+    fields = MILESTONE_FIELDS
+    show_change_link = True
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "commitment",
+        "planned_text",
+        "planned_start",
+        "status",
+        "actual_date",
+        "place",
+    )
+    list_filter = ("status", "commitment__area")
+    list_select_related = ("commitment",)
+    search_fields = ("title", "place", "planned_text", "commitment__reference")
+    autocomplete_fields = ("commitment",)
+    fields = ("commitment", *MILESTONE_FIELDS, "document_content_type", "document_size")
+    readonly_fields = ("document_content_type", "document_size")
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "short_text", "area", "parent", "due_date")
@@ -62,7 +103,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     list_select_related = ("area", "parent")
     search_fields = ("reference", "text", "due_label")
     ordering = ("reference_key",)
-    inlines = [ChildInline]
+    inlines = [ChildInline, MilestoneInline]
     autocomplete_fields = ("parent",)
 
     @admin.display(description=_("text"), ordering="text")

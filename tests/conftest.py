@@ -60,7 +60,7 @@ def db_tasks(settings):
 @pytest.fixture
 def plan(db):
     """The PPT 2020 plan and the 33 member states, as `make run` loads them."""
-    call_command("loaddata", "ppt2020", verbosity=0)
+    call_command("loaddata", "ppt2020", "ppt2020-milestones", verbosity=0)
 
 
 def make_official(iso_code, username):
@@ -130,5 +130,5 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_plan(live_server, transactional_db):
     """The plan loaded into the live server's database."""
-    call_command("loaddata", "ppt2020", verbosity=0)
+    call_command("loaddata", "ppt2020", "ppt2020-milestones", verbosity=0)
     return live_server
