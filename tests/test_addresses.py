@@ -44,6 +44,7 @@ DOWNLOADS = [
     "/open-data/progress-by-agency.csv",
     "/open-data/progress-by-status.json",
     "/open-data/latest-reports.csv",
+    "/open-data/milestones.csv",
 ]
 
 
