@@ -1092,6 +1092,7 @@ def plan_resources():
         AgencyResource,
         CommitmentResource,
         MemberStateResource,
+        MilestoneResource,
         ObjectiveResource,
         OfficialResource,
         ProgressReportResource,
@@ -1107,6 +1108,7 @@ def plan_resources():
         ObjectiveResource,
         MemberStateResource,
         CommitmentResource,
+        MilestoneResource,
         ProgressReportResource,
     ]
     return {resource.key: resource for resource in ordered}

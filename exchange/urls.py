@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         "open-data/latest-reports.<fmt:fmt>", views.latest_reports_download, name="latest_reports"
     ),
+    path("open-data/milestones.<fmt:fmt>", views.milestones_download, name="milestones"),
 ]
 
 urlpatterns += [

@@ -48,7 +48,7 @@ def test_the_yaml_schema_is_the_same(client, schema_json):
 
 def test_every_operation_is_described_with_its_errors(schema_json):
     operations = [op for path in schema_json["paths"].values() for op in path.values()]
-    assert len(operations) == 15
+    assert len(operations) == 16
     for operation in operations:
         assert operation.get("summary"), operation["operationId"]
         assert "429" in operation["responses"], operation["operationId"]
@@ -86,7 +86,7 @@ def test_the_live_api_keeps_to_its_schema(live_plan, settings):
     make_published_reports(40)
     schema = schemathesis.openapi.from_url(f"{live_plan.url}/api/schema.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 15
+    assert len(operations) == 16
     for operation in operations:
 
         @given(case=operation.as_strategy())
