@@ -51,7 +51,9 @@ def of_plan(plan):
 class MilestoneChange:
     """One change to a milestone. ``milestone``: its historical record, the milestone as the
     change left it (as it was before, for a deletion), with its ``commitment``. ``fields``:
-    the names of the fields a change altered (empty for a creation or a deletion)."""
+    the names of the fields a change altered; empty for a creation, a deletion, and the
+    first change kept of a milestone loaded from the fixture (loading keeps no history, so
+    there is nothing to compare it with)."""
 
     milestone: object
     kind: str
