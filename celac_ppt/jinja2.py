@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from commitments.services.progress import PRELIMINARY_BELOW
 from public import formatting
 
 
@@ -60,6 +61,7 @@ def environment(**options):
         get_language=get_language,
         querystring=querystring,
         evidence_href=formatting.evidence_href,
+        preliminary_below=PRELIMINARY_BELOW,
     )
     env.filters.update(
         pct=formatting.pct,

@@ -23,6 +23,15 @@ from commitments.models import ProgressReport
 from commitments.services import columns
 from commitments.services.current import current
 from commitments.services.links import absolute
+from commitments.services.overview import (
+    ATTENTION_KINDS,
+    DEFAULT_RANKING_SORT,
+    comparison,
+    needs_attention,
+    rank,
+    ranking_sort,
+    standings,
+)
 from commitments.services.progress import (
     AGEING,
     DUE_SOON_DAYS,
@@ -44,6 +53,7 @@ from commitments.services.tables import (
 )
 
 from .formatting import link, pct
+from .forms import CompareForm
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 25
@@ -74,36 +84,61 @@ class MatrixCell:
     parts: str | None
 
 
+# The work areas' short names in the matrix's header: a word of each area's own name (the
+# legend under the matrix gives the full names).
+AREA_ABBREVIATIONS = {
+    1: "Aeroesp.",
+    2: "Riesgos",
+    3: "Ciencia",
+    4: "Rectores",
+    5: "Compras",
+    6: "Antimicr.",
+    7: "Corrupc.",
+    8: "CELAC-China",
+    9: "AGONU",
+    10: "Gobern.",
+    11: "Premio",
+    12: "Concert.",
+    13: "Océanos",
+    14: "Turismo",
+}
+# How many items of each "needs attention" list, and states of each, the dashboard names;
+# the attention page names them all.
+ATTENTION_ON_DASHBOARD = 3
+STATES_ON_DASHBOARD = 6
+
+
+def abbreviated(area):
+    return AREA_ABBREVIATIONS.get(area.number) or area.name.split()[0]
+
+
 def matrix_rows(rollup, states, areas):
-    """The matrix's rows: [(state, [MatrixCell, ...]), ...].
+    """The matrix's rows: [(state, [(bucket, text), ...]), ...], ``text`` the value and
+    "reported/total" on a second line, or "—" without a report.
 
     The dashboard shows several hundred cells but only a few dozen distinct figures, so each
     figure's words are made once."""
-    of_reported = gettext("%(reported)s of %(total)s reported")
-    area_labels = {area.pk: f"{area.number}. {area.name}" for area in areas}
     kinds = {}
     rows = []
     for state, cells in matrix(rollup, states, areas):
         row = []
-        for area, fig in cells:
-            percent, reported, total = fig.percent, fig.parts_reported, fig.parts_total
-            kind = kinds.get((percent, reported, total))
+        for _area, fig in cells:
+            key = (fig.percent, fig.parts_reported, fig.parts_total)
+            kind = kinds.get(key)
             if kind is None:
-                value = pct(percent)
-                coverage = of_reported % {"reported": reported, "total": total}
-                kind = kinds[percent, reported, total] = (
-                    bucket(percent),
-                    f"{value} — {coverage}",
-                    value,
-                    None if percent is None else f"{reported}/{total}",
-                )
-            row.append(
-                MatrixCell(
-                    kind[0], f"{state.name} · {area_labels[area.pk]}: {kind[1]}", kind[2], kind[3]
-                )
-            )
+                text = "—" if fig.percent is None else f"{pct(fig.percent)}\n{key[1]}/{key[2]}"
+                kind = kinds[key] = (bucket(fig.percent), text)
+            row.append(kind)
         rows.append((state, row))
     return rows
+
+
+def area_rows(rollup, areas):
+    """Each work area with its figure and the distribution of its pairs' statuses."""
+    return [
+        (area, rollup.area(area.id), rollup.distribution(rollup.top_level_by_area.get(area.id, [])))
+        for area in areas
+    ]
 
 
 def dashboard(request):
@@ -111,32 +146,104 @@ def dashboard(request):
     commitments, states, areas = plan.commitments, plan.states, plan.areas
     rows = [make_row(commitment, rollup) for commitment in commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
-    rows_by_area = {}
-    for row in rows:
-        rows_by_area.setdefault(row.commitment.area_id, []).append(row)
+    breakdown = linked_breakdowns(rollup, plan)
     context = {
         "region": rollup.region(),
+        "distribution": rollup.distribution(),
+        "area_rows": area_rows(rollup, areas),
+        "attention": needs_attention(plan, rollup),
+        "attention_kinds": ATTENTION_KINDS,
+        "attention_items": ATTENTION_ON_DASHBOARD,
+        "attention_states": STATES_ON_DASHBOARD,
         "states_total": len(states),
         "reporting_states": len(rollup.reporting_state_ids),
         "commitments_total": len(commitments),
-        "status_counts": rollup.status_counts(),
-        "breakdowns": linked_breakdowns(rollup, plan),
-        "areas": areas,
+        "breakdowns": {by: breakdown[by] for by in ("axis", "agency")},
+        "areas": [(area, abbreviated(area)) for area in areas],
         "matrix": matrix_rows(rollup, states, areas),
         "latest_reports": latest_published(plan),
-        "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
         "overdue_count": sum(1 for row in with_deadline if row.overdue),
-        "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
-        "without_deadline": len(rows) - len(with_deadline),
-        "due_soon_days": DUE_SOON_DAYS,
+        "deadlines_total": len(with_deadline),
         "today": rollup.today,
-        "freshness_grid": [(area, rows_by_area.get(area.id, [])) for area in areas],
-        "freshness_counts": [
-            (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
-            for light in (FRESH, AGEING, STALE)
-        ],
     }
     return render(request, "public/dashboard.html", context)
+
+
+def attention(request):
+    """Everything that needs attention, in full: the dashboard's section names the first."""
+    plan, rollup = current()
+    rows = [make_row(commitment, rollup) for commitment in plan.commitments]
+    with_deadline = [row for row in rows if row.commitment.due_date]
+    rows_by_area = {}
+    for row in rows:
+        rows_by_area.setdefault(row.commitment.area_id, []).append(row)
+    return render(
+        request,
+        "public/attention.html",
+        {
+            "attention": needs_attention(plan, rollup),
+            "attention_kinds": ATTENTION_KINDS,
+            "states_total": len(plan.states),
+            "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
+            "overdue_count": sum(1 for row in with_deadline if row.overdue),
+            "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
+            "without_deadline": len(rows) - len(with_deadline),
+            "due_soon_days": DUE_SOON_DAYS,
+            "freshness_grid": [(area, rows_by_area.get(area.id, [])) for area in plan.areas],
+            "freshness_counts": [
+                (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
+                for light in (FRESH, AGEING, STALE)
+            ],
+        },
+    )
+
+
+def state_list(request):
+    """The 33 member states ranked: progress, coverage, latest report, overdue commitments.
+
+    An unknown ``?sort=`` gives the default order and says so; it is never an error page,
+    as a ranking link may be mistyped or come from an older release."""
+    plan, rollup = current()
+    asked = request.GET.get("sort")
+    sort = ranking_sort(asked)
+    return render(
+        request,
+        "public/state_list.html",
+        {
+            "standings": rank(standings(plan, rollup), sort or DEFAULT_RANKING_SORT),
+            "sort": sort or DEFAULT_RANKING_SORT,
+            "bad_sort": asked if asked is not None and sort is None else None,
+            "region": rollup.region(),
+            "reportable": len(rollup.leaf_ids),
+        },
+    )
+
+
+def state_compare(request):
+    """Two to four member states side by side, by work area. Without ``?s=`` the page
+    offers the choice; a wrong choice is a 400 with the form and its message."""
+    plan, rollup = current()
+    form = CompareForm(request.GET if "s" in request.GET else None, states=plan.states)
+    chosen, status = [], 200
+    if form.is_bound:
+        if form.is_valid():
+            chosen = form.cleaned_data["s"]
+        else:
+            status = 400
+    by_area = comparison(plan, rollup, chosen) if chosen else []
+    standing = {s.state.id: s for s in standings(plan, rollup)} if chosen else {}
+    return render(
+        request,
+        "public/state_compare.html",
+        {
+            "form": form,
+            "chosen": [
+                (state, rollup.state_overall(state.id), standing[state.id]) for state in chosen
+            ],
+            "by_area": [(area, abbreviated(area), figures) for area, figures in by_area],
+        },
+        status=status,
+    )
 
 
 def commitment_list(request):
@@ -178,6 +285,7 @@ def commitment_detail(request, reference):
         {
             "commitment": commitment,
             "row": make_row(commitment, rollup),
+            "distribution": rollup.distribution([commitment.id]),
             "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
             "agencies": agencies,
             "state_rows": state_rows,
@@ -224,6 +332,7 @@ def state_detail(request, iso_code):
         {
             "state": state,
             "overall": rollup.state_overall(state.id),
+            "distribution": rollup.distribution(state_ids=[state.id]),
             "region": rollup.region(),
             "by_area": [
                 (
@@ -293,6 +402,7 @@ def area_detail(request, number):
             "officials": list(area.officials.all()),
             "objectives": list(area.objectives.all()),
             "progress": rollup.area(area.id),
+            "distribution": rollup.distribution(rollup.top_level_by_area.get(area.id, [])),
             "commitment_tree": _tree(rows),
             "download_query": urlencode({"area": area.number}),
         },

@@ -27,6 +27,10 @@ PAGES = [
     "/es/states/MX/",
     "/en/agencies/SRE/",
     "/pt/about/figures/",
+    "/es/attention/",
+    "/en/states/",
+    "/fr/states/compare/?s=MX&s=AR&s=JM",
+    "/pt/states/compare/?s=MX&s=ZZ",  # with the form's error shown
     "/fr/accounts/login/",
     "REPORT",
 ]

@@ -146,6 +146,9 @@ def pages(plan):
         f"/reports/{with_evidence.pk}/",
         f"/reports/{report.pk}/",
         "/about/figures/",
+        "/attention/",
+        "/states/",
+        "/states/compare/?s=MX&s=AR",
         "/no-such-page/",
     ]
     return paths, data

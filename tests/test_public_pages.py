@@ -292,6 +292,10 @@ PAGES = [
     "/fr/areas/13/",
     "/en/agencies/SRE/",
     "/es/about/figures/",
+    "/es/attention/",
+    "/en/states/",
+    "/en/states/?sort=-overdue",
+    "/pt/states/compare/?s=MX&s=AR",
     "REPORT",
 ]
 
