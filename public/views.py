@@ -94,7 +94,7 @@ AREA_ABBREVIATIONS = {
     5: "Compras",
     6: "Antimicr.",
     7: "Corrupc.",
-    8: "CELAC-China",
+    8: "China",
     9: "AGONU",
     10: "Gobern.",
     11: "Premio",
