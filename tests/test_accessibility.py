@@ -34,6 +34,8 @@ PAGES = [
     "/fr/accounts/login/",
     "REPORT",
 ]
+# Pages that answer with an error status of their own and a full page (a form's message).
+STATUS = {"/pt/states/compare/?s=MX&s=ZZ": 400}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +77,7 @@ def test_every_public_page_has_no_axe_violations(page, site, axe_source, width):
     for path in PAGES:
         path = report_url if path == "REPORT" else path
         response = page.goto(base + path)
-        assert response.status == 200, path
+        assert response.status == STATUS.get(path, 200), path
         assert page.locator("h1").count() == 1, path
         assert page.locator("main").count() == 1, path
         problems = violations(page, axe_source)

@@ -40,7 +40,6 @@ PAGES = [
     (None, "/states/"),
     (None, "/states/?sort=-last_report"),
     (None, "/states/compare/?s=MX&s=AR&s=BR&s=CL"),
-    (None, "/commitments/?status=suspended"),
     ("official_mx", "/accounts/"),
     ("official_mx", "/my-state/"),
     ("curator", "/review/"),
