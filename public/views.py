@@ -105,7 +105,7 @@ AREA_ABBREVIATIONS = {
 # How many items of each "needs attention" list, and states of each, the dashboard names;
 # the attention page names them all.
 ATTENTION_ON_DASHBOARD = 3
-STATES_ON_DASHBOARD = 6
+STATES_ON_DASHBOARD = 4
 
 
 def abbreviated(area):
