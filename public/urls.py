@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/<int:number>/", views.area_detail, name="area"),
     path("agencies/<acronym:acronym>/", views.agency_detail, name="agency"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("changes/", views.changes, name="changes"),
     path("about/figures/", views.about_figures, name="about"),
     path("open-data/", views.open_data, name="open_data"),
 ]

@@ -27,6 +27,8 @@ PAGES = [
     "/es/states/MX/",
     "/en/agencies/SRE/",
     "/pt/about/figures/",
+    "/en/changes/",
+    "/es/changes/?state=ZZ",  # with a filter error shown
     "/fr/accounts/login/",
     "REPORT",
 ]

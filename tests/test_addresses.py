@@ -30,6 +30,7 @@ PAGES = [
     "/areas/3/",
     "/agencies/SRE/",
     "/about/figures/",
+    "/changes/",
     "REPORT",
 ]
 

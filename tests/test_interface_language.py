@@ -146,6 +146,8 @@ def pages(plan):
         f"/reports/{with_evidence.pk}/",
         f"/reports/{report.pk}/",
         "/about/figures/",
+        "/changes/",
+        "/changes/?state=ZZ&area=99",
         "/no-such-page/",
     ]
     return paths, data

@@ -292,6 +292,7 @@ PAGES = [
     "/fr/areas/13/",
     "/en/agencies/SRE/",
     "/es/about/figures/",
+    "/en/changes/?state=MX&area=1",
     "REPORT",
 ]
 

@@ -36,6 +36,8 @@ PAGES = [
     (None, "/areas/3/"),
     (None, "/agencies/SRE/"),
     (None, "/reports/{report}/"),
+    (None, "/changes/"),
+    (None, "/changes/?state=MX&area=3&page=2"),
     ("official_mx", "/accounts/"),
     ("official_mx", "/my-state/"),
     ("curator", "/review/"),
