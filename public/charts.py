@@ -16,8 +16,10 @@ WIDTH, HEIGHT = 640, 260
 # The plot area inside the SVG: room on the left for the percentages, below for months.
 LEFT, RIGHT, TOP, BOTTOM = 90, 24, 16, 48
 Y_TICKS = (0, 25, 50, 75, 100)
-# Month labels under the axis: six on a wide screen, three on a phone (history.css).
+# Labels under the axis: at most six on a wide screen, three on a phone (history.css);
+# months for a short history, years (each January) for one longer than YEARS_AFTER months.
 MAX_X_LABELS, MAX_X_LABELS_NARROW = 6, 3
+YEARS_AFTER = 18
 # "mar 2026": short enough for six labels across a phone's width.
 AXIS_MONTH = "M Y"
 
@@ -94,18 +96,25 @@ def progress_chart(series, title):
     if run:
         segments.append(run)
 
+    def tick(index, label):
+        x = round(LEFT + (index * step if count > 1 else span / 2), 1)
+        anchor = "middle"
+        if count > 1 and index == 0:
+            anchor = "start"
+        elif count > 1 and index == count - 1:
+            anchor = "end"
+        return (x, label, anchor)
+
     def ticks(most):
-        indices = _tick_indices(count, most)
-        found = []
-        for index in indices:
-            x = round(LEFT + (index * step if count > 1 else span / 2), 1)
-            anchor = "middle"
-            if count > 1 and index == 0:
-                anchor = "start"
-            elif count > 1 and index == count - 1:
-                anchor = "end"
-            found.append((x, date_text(series[index].month, AXIS_MONTH), anchor))
-        return found
+        if count > YEARS_AFTER:
+            # A long history: each January, labelled with its year alone.
+            januaries = [index for index, f in enumerate(series) if f.month.month == 1]
+            every = max(1, -(-len(januaries) // most))
+            return [tick(index, str(series[index].month.year)) for index in januaries[::every]]
+        return [
+            tick(index, date_text(series[index].month, AXIS_MONTH))
+            for index in _tick_indices(count, most)
+        ]
 
     description = ""
     if points:

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.models import (
     Commitment,
@@ -95,6 +95,7 @@ def test_a_publish_changes_the_chart_on_the_next_request(client, plan, settings)
     assert "From 100 % in" in second.content.decode()
 
 
+@translation.override("en")
 def test_the_chart_geometry():
     from commitments.services.history import MonthFigure
 
@@ -108,7 +109,16 @@ def test_the_chart_geometry():
     assert chart.points[0].x == chart.left and chart.points[-1].x == chart.right
     assert [tick[1] for tick in chart.y_ticks] == ["0 %", "25 %", "50 %", "75 %", "100 %"]
     assert chart.x_ticks[0][2] == "start" and chart.x_ticks[-1][2] == "end"
-    assert len(progress_chart([month(1, 5)] * 80, "T").x_ticks) == 6
+    assert [tick[1] for tick in chart.x_ticks] == ["Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026"]
+    long = progress_chart(
+        [
+            MonthFigure(datetime.date(2020 + m // 12, 1 + m % 12, 1), 5, 1, 33, 1, 29, 1, 957)
+            for m in range(2, 84)
+        ],
+        "T",
+    )
+    assert [tick[1] for tick in long.x_ticks] == ["2021", "2022", "2023", "2024", "2025", "2026"]
+    assert [tick[1] for tick in long.x_ticks_narrow] == ["2021", "2023", "2025"]
     assert not progress_chart([], "T").has_data
 
 
