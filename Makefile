@@ -56,12 +56,14 @@ lint: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-# axe-core for the accessibility tests, at the exact version package-lock.json pins.
-AXE := node_modules/axe-core/axe.min.js
-js-deps: $(AXE)
+# axe-core for the accessibility tests and the Nu HTML Checker (vnu-jar, run with the
+# machine's Java), at the exact versions package-lock.json pins. vnu-jar's install script
+# would fetch a Java runtime of its own: scripts are not run.
+JS_STAMP := node_modules/.installed
+js-deps: $(JS_STAMP)
 
-$(AXE): package.json package-lock.json
-	npm ci --no-audit --no-fund
+$(JS_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 test-sqlite: install messages js-deps
