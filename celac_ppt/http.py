@@ -52,6 +52,8 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # Large downloads would crowd the pages out of the cache; they are rendered every time.
 MAX_KEPT_BYTES = 2 * 1024 * 1024
 ENCODINGS = ("br", "gzip")
+# Bodies compressed already (the share images): kept and sent as they are.
+COMPRESSED_TYPES = ("image/png",)
 # Settings a kept page's headers depend on (see ``release``).
 HEADER_SETTINGS = (
     "PUBLIC_MAX_AGE",
@@ -230,7 +232,9 @@ def keep_page(tag, response, request=None):
     body = response.content
     if len(body) > MAX_KEPT_BYTES:
         return None
-    if settings.PUBLIC_PAGE_CACHE_SECONDS or request is None:
+    if response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+        encodings = ()
+    elif settings.PUBLIC_PAGE_CACHE_SECONDS or request is None:
         encodings = ENCODINGS
     else:
         encodings = (_best_encoding(request.headers.get("Accept-Encoding", ""), COMPRESS),)

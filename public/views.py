@@ -43,6 +43,7 @@ from commitments.services.tables import (
     with_plan_objects,
 )
 
+from . import share
 from .formatting import link, pct
 
 PAGE_SIZE = 20
@@ -135,6 +136,7 @@ def dashboard(request):
             (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
             for light in (FRESH, AGEING, STALE)
         ],
+        "share": share.plan_card(),
     }
     return render(request, "public/dashboard.html", context)
 
@@ -155,6 +157,7 @@ def commitment_list(request):
             "state": state,
             "has_errors": filterset.is_bound and bool(filterset.errors),
             "download_query": query.urlencode(),
+            "share": share.plan_card(),
         },
     )
 
@@ -185,6 +188,7 @@ def commitment_detail(request, reference):
             "current_report_ids": {row["report_id"] for row in current_rows},
             # A parent's timeline says which sub-commitment each report is on.
             "show_reference": bool(child_ids),
+            "share": share.commitment_card(commitment, rollup),
             # The embed snippet's address is absolute: it is pasted into other sites.
             "site_url": settings.SITE_URL.rstrip("/"),
         },
@@ -237,6 +241,7 @@ def state_detail(request, iso_code):
             "rows": rows,
             "latest_reports": latest_published(plan, member_state=state),
             "site_url": settings.SITE_URL.rstrip("/"),
+            "share": share.state_card(state, rollup),
         },
     )
 
@@ -258,6 +263,7 @@ def report_detail(request, pk):
             "evidence": list(report.evidence.all()),
             "supersedes": supersedes,
             "superseded_by": newer,
+            "share": share.plan_card(),
         },
     )
 
@@ -276,6 +282,7 @@ def about_figures(request):
                 "states": columns.COMMITMENT_STATE_COLUMNS,
                 "reports": columns.REPORT_COLUMNS,
             },
+            "share": share.plan_card(),
         },
     )
 
@@ -295,6 +302,7 @@ def area_detail(request, number):
             "progress": rollup.area(area.id),
             "commitment_tree": _tree(rows),
             "download_query": urlencode({"area": area.number}),
+            "share": share.plan_card(),
         },
     )
 
@@ -317,6 +325,7 @@ def agency_detail(request, acronym):
             ],
             "rows": rows,
             "download_query": urlencode({"agency": agency.acronym}),
+            "share": share.plan_card(),
         },
     )
 
@@ -461,6 +470,7 @@ def open_data(request):
             "endpoints": API_ENDPOINTS,
             "license_url": LICENSE_URL,
             "json_ld": json_ld(dataset_json_ld(request, tables, addresses)),
+            "share": share.plan_card(),
         },
     )
 
