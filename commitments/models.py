@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import connection, connections, models
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -310,7 +312,18 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.commitment.reference} · {self.member_state.iso_code} · {self.reported_on}"
+        return self.title
+
+    @property
+    def title(self):
+        """The report's name wherever a report is named (pages, feeds, e-mails, the admin):
+        its state, commitment and reporting date, e.g. "México · 1.1 · 7 Nov 2020", in the
+        active language. A database id means nothing to a reader."""
+        return gettext("%(state)s · %(reference)s · %(date)s") % {
+            "state": self.member_state.name,
+            "reference": self.commitment.reference,
+            "date": date_format(self.reported_on, "j M Y"),
+        }
 
     def get_absolute_url(self):
         return reverse("public:report", args=[self.pk])

@@ -23,6 +23,7 @@ from commitments.models import ProgressReport
 from commitments.services import columns
 from commitments.services.current import current
 from commitments.services.links import absolute
+from commitments.services.reports import newest_first
 from commitments.services.progress import (
     AGEING,
     DUE_SOON_DAYS,
@@ -164,11 +165,13 @@ def commitment_detail(request, reference):
         reference
     )
     agencies = plan.agencies_by_area.get(commitment.area_id, [])
+    # Newest reporting date first, ties as CURRENT_ORDER breaks them: the order that says
+    # which report is a state's current one, so a backdated report takes its place by date.
     timeline = (
         ProgressReport.objects.published()
         .filter(commitment_id__in=subtree)
         .only(*LATEST_REPORT_FIELDS)
-        .order_by("-published_at", "-id")
+        .order_by(*newest_first())
     )
     timeline_page = timeline_slice(timeline, request.GET.get("page"))
     timeline_page.reports = with_plan_objects(plan, timeline_page.reports)
@@ -183,8 +186,6 @@ def commitment_detail(request, reference):
             "state_rows": state_rows,
             "timeline": timeline_page,
             "current_report_ids": {row["report_id"] for row in current_rows},
-            # A parent's timeline says which sub-commitment each report is on.
-            "show_reference": bool(child_ids),
             # The embed snippet's address is absolute: it is pasted into other sites.
             "site_url": settings.SITE_URL.rstrip("/"),
         },

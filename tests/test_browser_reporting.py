@@ -108,7 +108,8 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     # The curator publishes it from the queue.
     curator.goto(f"{base}/en/review/")
     curator.locator(f'input[name="reports"][value="{report.pk}"]').check()
-    curator.get_by_role("button", name="Publish selected").click()
+    curator.get_by_role("button", name="Publish selected…").click()
+    curator.get_by_role("button", name="Yes, publish this report").click()
     assert "1 report(s) published." in curator.content()
     report.refresh_from_db()
     assert report.review_state == ReviewState.PUBLISHED
