@@ -317,12 +317,13 @@ class ProgressReport(models.Model):
     @property
     def title(self):
         """The report's name wherever a report is named (pages, feeds, e-mails, the admin):
-        its state, commitment and reporting date, e.g. "México · 1.1 · 7 Nov 2020", in the
-        active language. A database id means nothing to a reader."""
+        its state, commitment and reporting date, e.g. "México · 1.1 · 7 de noviembre de
+        2020", the date in the active language's format (month names, not abbreviations
+        that read the same in English). A database id means nothing to a reader."""
         return gettext("%(state)s · %(reference)s · %(date)s") % {
             "state": self.member_state.name,
             "reference": self.commitment.reference,
-            "date": date_format(self.reported_on, "j M Y"),
+            "date": date_format(self.reported_on, "DATE_FORMAT"),
         }
 
     def get_absolute_url(self):

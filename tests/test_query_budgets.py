@@ -38,6 +38,7 @@ PAGES = [
     (None, "/reports/{report}/"),
     ("official_mx", "/accounts/"),
     ("official_mx", "/my-state/"),
+    ("official_mx", "/my-state/pending/"),
     ("curator", "/review/"),
     ("curator", "/admin/commitments/progressreport/"),
     ("curator", "/admin/commitments/progressreport/?review_state__exact=published"),

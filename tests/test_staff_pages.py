@@ -37,10 +37,12 @@ def version_on(page):
 
 def test_report_is_named_by_state_commitment_and_date(official_mx):
     report = make_report(official_mx, reported_on=NOVEMBER)
-    assert report.title == "México · 1.1 · 7 Nov 2020"
+    assert report.title == "México · 1.1 · Nov. 7, 2020"
     assert str(report) == report.title
     with translation.override("es"):
-        assert report.title == "México · 1.1 · 7 Nov 2020"
+        assert report.title == "México · 1.1 · 7 de noviembre de 2020"
+    with translation.override("fr"):
+        assert report.title == "México · 1.1 · 7 novembre 2020"
 
 
 def test_publish_without_the_confirmation_only_asks(client_of, official_ar, curator):
@@ -231,17 +233,17 @@ def test_timeline_is_ordered_by_reporting_date_with_a_backdated_report(
 def test_reports_are_named_on_their_page_and_in_the_feed(client, official_mx, curator):
     report = make_report(official_mx, ReviewState.PUBLISHED, curator=curator, reported_on=NOVEMBER)
     page = client.get(reverse("public:report", args=[report.pk])).text
-    assert "<title>México · 1.1 · 7 Nov 2020" in page
+    assert "<title>México · 1.1 · Nov. 7, 2020" in page
     assert "Report " + str(report.pk) not in page
     feed = client.get(reverse("follow:feed")).text
-    assert "México · 1.1 · 7 Nov 2020: In progress" in feed
+    assert "México · 1.1 · Nov. 7, 2020: In progress" in feed
 
 
 def test_review_e_mails_name_the_report(official_mx, curator, settings):
     settings.CURATORS_EMAIL = ["seguimiento@sre.example"]
     report = make_report(official_mx, ReviewState.SUBMITTED, reported_on=NOVEMBER)
     email = OutgoingEmail.objects.get(key__startswith=f"report-submitted:{report.pk}:")
-    assert "México · 1.1 · 7 Nov 2020" in email.subject
+    assert "México · 1.1 · Nov. 7, 2020" in email.subject
 
 
 def test_seed_demo_prints_a_summary_and_no_e_mail(plan, settings):
@@ -279,4 +281,4 @@ def test_make_run_banner_shows_the_address_port_and_demo_accounts():
 
 def test_a_report_on_another_commitment_is_named_by_it(official_mx):
     report = make_report(official_mx, reference=OTHER_LEAF, reported_on=NOVEMBER)
-    assert report.title == "México · 2.1 · 7 Nov 2020"
+    assert report.title == "México · 2.1 · Nov. 7, 2020"
