@@ -23,7 +23,6 @@ from commitments.models import ProgressReport
 from commitments.services import columns
 from commitments.services.current import current
 from commitments.services.links import absolute
-from commitments.services.reports import newest_first
 from commitments.services.progress import (
     AGEING,
     DUE_SOON_DAYS,
@@ -32,6 +31,7 @@ from commitments.services.progress import (
     STALE,
     bucket,
 )
+from commitments.services.reports import newest_first
 from commitments.services.tables import (
     LATEST_REPORT_FIELDS,
     breakdowns,
