@@ -31,6 +31,7 @@ CURATOR_PERMISSIONS = [
     ("indicators", "indicatorstatetarget", ("view", "add", "change", "delete")),
     ("indicators", "indicatorvalue", ("view",)),
     ("indicators", "indicatorevidence", ("view",)),
+    ("commitments", "milestone", ("view", "add", "change", "delete")),
     # Officials' accounts: create, set the state, deactivate and reactivate; never delete.
     ("accounts", "officialaccount", ("view", "add", "change")),
 ]

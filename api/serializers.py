@@ -87,9 +87,17 @@ Progress = columns_serializer(
 )
 
 
+MilestoneSerializer = columns_serializer("Milestone", columns.MILESTONE)
+
+
 class CommitmentDetailSerializer(CommitmentSerializer):
     states = CommitmentStateSerializer(
         many=True, read_only=True, help_text="Each member state's own figure, by name."
+    )
+    milestones = MilestoneSerializer(
+        many=True,
+        read_only=True,
+        help_text="Its events and its sub-commitments', in date order.",
     )
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("v1/matrix/", views.Matrix.as_view(), name="matrix"),
     path("v1/reports/", views.ReportList.as_view(), name="reports"),
     path("v1/reports/<int:pk>/", views.ReportDetail.as_view(), name="report"),
+    path("v1/milestones/", views.MilestoneList.as_view(), name="milestones"),
     path("v1/history/", views.History.as_view(), name="history"),
     path("v1/indicators/", views.IndicatorList.as_view(), name="indicators"),
     path("v1/indicators/<int:pk>/", views.IndicatorDetail.as_view(), name="indicator"),

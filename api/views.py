@@ -12,6 +12,7 @@ compressed, in the page cache.
 
 import functools
 
+from django import forms
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -26,7 +27,8 @@ from rest_framework.reverse import reverse as api_reverse
 
 from areas.plan_text import TRANSLATIONS
 from commitments.filters import SORT_CHOICES, CommitmentFilter
-from commitments.models import Evidence, ProgressReport
+from commitments.models import Evidence, Milestone, MilestoneStatus, ProgressReport
+from commitments.services import milestones as milestone_service
 from commitments.services.current import current, current_plan
 from commitments.services.links import absolute
 from commitments.services.progress import STATUS_CHOICES
@@ -35,6 +37,7 @@ from commitments.services.records import (
     commitment_state_records,
     evidence_url,
     matrix_records,
+    milestone_records,
     report_records,
     spanish,
     translated,
@@ -178,6 +181,7 @@ class Root(ApiView):
             "matrix",
             "indicators",
             "indicator_values",
+            "milestones",
         )
         links = {name: absolute(api_reverse(f"api:{name}")) for name in names}
         links["history"] = absolute(api_reverse("api:history"))
@@ -390,12 +394,13 @@ class CommitmentDetail(ApiView):
         responses={200: s.CommitmentDetailSerializer, **ERRORS},
     )
     def get(self, request, reference):
-        commitment, plan, rollup, _kids, _subtree, _current, state_rows = commitment_page_data(
+        commitment, plan, rollup, _kids, subtree, _current, state_rows = commitment_page_data(
             reference
         )
         row = make_row(plan.commitment_by_id[commitment.id], rollup, None, plan.agencies_by_area)
         data = commitment_record(row, request, "region", plan.commitment_by_id)
         data["states"] = commitment_state_records(commitment, state_rows, request)
+        data["milestones"] = milestone_records(milestone_service.of_commitments(plan, subtree))
         return Response(s.CommitmentDetailSerializer(data).data)
 
 
@@ -554,6 +559,63 @@ class ReportDetail(ApiView):
         )
         [data] = _reports_data(request, with_plan_objects(plan, [report]))
         return Response(s.ReportSerializer(data).data)
+
+
+class MilestoneFilter(forms.Form):
+    """The milestone list's filters: a value that is not valid is a 400 with its message."""
+
+    commitment = forms.CharField(required=False)
+    area = forms.IntegerField(required=False, min_value=1)
+    status = forms.ChoiceField(required=False, choices=MilestoneStatus.choices)
+
+
+class MilestoneList(ApiView):
+    @extend_schema(
+        summary="Milestones",
+        description="The commitments' events (meetings, forums, summits) in date order: when "
+        "the plan places them, in its own words and as a date range, and whether they were "
+        "held, postponed or cancelled, with the place and the outcome document.",
+        parameters=[
+            OpenApiParameter(
+                "commitment",
+                OpenApiTypes.STR,
+                description="Only this commitment's milestones (its reference, e.g. 13.1); "
+                "a parent's include its sub-commitments'.",
+            ),
+            OpenApiParameter(
+                "area", OpenApiTypes.INT, description="Only this work area's (its number)."
+            ),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=list(MilestoneStatus.values),
+                description="Only milestones in this status.",
+            ),
+        ],
+        responses={200: s.MilestoneSerializer(many=True), 400: BAD_FILTER, **ERRORS},
+    )
+    def get(self, request):
+        form = MilestoneFilter(request.GET)
+        if not form.is_valid():
+            return Response(
+                {"errors": {name: list(errors) for name, errors in form.errors.items()}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        plan = current_plan()
+        milestones = Milestone.objects.all()
+        wanted = form.cleaned_data
+        if reference := wanted["commitment"]:
+            ids = {c.id for c in plan.commitments if c.reference == reference}
+            ids |= {c.id for c in plan.commitments if c.parent_id in ids}
+            milestones = milestones.filter(commitment_id__in=ids)
+        if (number := wanted["area"]) is not None:
+            ids = [c.id for c in plan.commitments if c.area.number == number]
+            milestones = milestones.filter(commitment_id__in=ids)
+        if wanted["status"]:
+            milestones = milestones.filter(status=wanted["status"])
+        page = self.paginate_queryset(milestones)
+        data = milestone_records(milestone_service.with_commitments(plan, page))
+        return self.get_paginated_response(s.MilestoneSerializer(data, many=True).data)
 
 
 class History(ApiView):

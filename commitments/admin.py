@@ -2,9 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from areas.admin import PlanAdmin, PlanTextInline, WorkAreaAdmin
+from areas.admin import PlanAdmin, PlanTextInline, PlanTextLabels, WorkAreaAdmin
 from areas.models import WorkArea
 
 from .forms import ReturnForm
@@ -14,6 +15,7 @@ from .models import (
     CurrentProgress,
     Evidence,
     MemberState,
+    Milestone,
     ProgressReport,
     may_review,
 )
@@ -55,6 +57,46 @@ class ChildInline(PlanTextInline):
     verbose_name_plural = _("nested commitments")
 
 
+MILESTONE_FIELDS = (
+    "title",
+    "planned_text",
+    "planned_start",
+    "planned_end",
+    "status",
+    "actual_date",
+    "place",
+    "document_url",
+    "document_file",
+    "note",
+)
+
+
+class MilestoneInline(PlanTextLabels, TranslationStackedInline):
+    model = Milestone
+    extra = 0
+    fields = MILESTONE_FIELDS
+    show_change_link = True
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(PlanAdmin):
+    list_display = (
+        "title",
+        "commitment",
+        "planned_text",
+        "planned_start",
+        "status",
+        "actual_date",
+        "place",
+    )
+    list_filter = ("status", "commitment__area")
+    list_select_related = ("commitment",)
+    search_fields = ("title", "place", "planned_text", "commitment__reference")
+    autocomplete_fields = ("commitment",)
+    fields = ("commitment", *MILESTONE_FIELDS, "document_content_type", "document_size")
+    readonly_fields = ("document_content_type", "document_size")
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(PlanAdmin):
     list_display = ("reference", "short_text", "area", "parent", "due_date")
@@ -62,7 +104,7 @@ class CommitmentAdmin(PlanAdmin):
     list_select_related = ("area", "parent")
     search_fields = ("reference", "text", "due_label")
     ordering = ("reference_key",)
-    inlines = [ChildInline]
+    inlines = [ChildInline, MilestoneInline]
     autocomplete_fields = ("parent",)
 
     @admin.display(description=_("text"), ordering="text")

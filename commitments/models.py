@@ -6,6 +6,7 @@ import uuid
 
 import babel
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,6 +18,7 @@ from areas.models import WorkArea
 from .validators import (
     detect_content_type,
     evidence_extension,
+    validate_event_held_date,
     validate_evidence_link,
     validate_evidence_upload,
     validate_member_state_code,
@@ -370,11 +372,23 @@ class ProgressReport(models.Model):
         return self.review_state in EDITABLE_BY_OFFICIAL
 
 
-def evidence_upload_to(instance, filename):
+def stored_file_name(folder, content_type):
     """A name the portal chooses, with the extension of the type the content shows: the
     uploader's name (kept as the title) never reaches the storage or the download."""
-    extension = evidence_extension(instance.content_type)
-    return f"{instance.upload_folder()}/{uuid.uuid4().hex}.{extension}"
+    return f"{folder}/{uuid.uuid4().hex}.{evidence_extension(content_type)}"
+
+
+def new_file_facts(file):
+    """(content type, size) of a file being added, read from its content, whoever adds it
+    (an official or a curator in the admin), before its name is chosen from the type; None
+    for no file or one already stored."""
+    if file and not file._committed:
+        return detect_content_type(file) or "", file.size
+    return None
+
+
+def evidence_upload_to(instance, filename):
+    return stored_file_name(instance.upload_folder(), instance.content_type)
 
 
 class EvidenceBase(models.Model):
@@ -405,11 +419,8 @@ class EvidenceBase(models.Model):
         return self.title or self.url or self.file.name
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
-            # The type and size come from the content, whoever adds the file (an official
-            # or a curator in the admin), before its name is chosen from the type.
-            self.content_type = detect_content_type(self.file) or ""
-            self.size = self.file.size
+        if facts := new_file_facts(self.file):
+            self.content_type, self.size = facts
         super().save(*args, **kwargs)
 
     @property
@@ -445,6 +456,160 @@ class Evidence(EvidenceBase):
 
     def upload_folder(self):
         return f"evidence/{self.report.member_state.iso_code}/{self.report_id}"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MilestoneManager(models.Manager):
+    def get_by_natural_key(self, reference, title):
+        # The Spanish title, the original, whatever language is active.
+        return self.get(commitment__reference=reference, title_es=title)
+
+
+def milestone_upload_to(instance, filename):
+    return stored_file_name(
+        f"milestones/{instance.commitment.reference}", instance.document_content_type
+    )
+
+
+class Milestone(models.Model):
+    """A dated event of a commitment (a meeting, a forum, a summit): when the plan places
+    it, in its own words and as a date range, and whether it was held, postponed or
+    cancelled, with its outcome document."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.PROTECT,
+        related_name="milestones",
+        verbose_name=_("commitment"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    planned_text = models.CharField(
+        _("planned date, as the plan words it"),
+        max_length=200,
+        blank=True,
+        help_text=_("Word for word from the plan, e.g. “segundo semestre de 2020”."),
+    )
+    # Our reading of planned_text, for sorting and the calendar: "segundo semestre de 2020"
+    # is 2020-07-01 to 2020-12-31.
+    planned_start = models.DateField(_("planned from"), null=True, blank=True)
+    planned_end = models.DateField(_("planned until"), null=True, blank=True)
+    actual_date = models.DateField(
+        _("date held"), null=True, blank=True, validators=[validate_event_held_date]
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MilestoneStatus, default=MilestoneStatus.PLANNED
+    )
+    document_url = models.URLField(
+        _("outcome document (link)"),
+        max_length=500,
+        blank=True,
+        validators=[validate_evidence_link],
+    )
+    document_file = models.FileField(
+        _("outcome document (file)"),
+        upload_to=milestone_upload_to,
+        blank=True,
+        max_length=300,
+        validators=[validate_evidence_upload],
+    )
+    document_content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    document_size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MilestoneManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [
+            models.F("planned_start").asc(nulls_last=True),
+            models.F("actual_date").asc(nulls_last=True),
+            "title",
+        ]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "title"], name="one_milestone_title_per_commitment"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_date__isnull=False) | ~models.Q(status="held"),
+                name="milestone_held_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_date__isnull=True) | models.Q(status="held"),
+                name="milestone_date_only_when_held",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_start__isnull=True)
+                | models.Q(planned_end__isnull=True)
+                | models.Q(planned_end__gte=models.F("planned_start")),
+                name="milestone_planned_range_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(document_url="") | models.Q(document_file=""),
+                name="milestone_link_or_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment.reference} · {self.title}"
+
+    def natural_key(self):
+        # The Spanish title; a row being loaded from a fixture holds it in the field itself
+        # until it is saved (django-modeltranslation fills the columns on save).
+        title = self.title_es if self.title_es is not None else self.__dict__.get("title")
+        return (*self.commitment.natural_key(), title)
+
+    natural_key.dependencies = ["commitments.commitment"]
+
+    def clean(self):
+        errors = {}
+        if self.status == MilestoneStatus.HELD and self.actual_date is None:
+            errors["actual_date"] = _("Give the date the event was held.")
+        elif self.status != MilestoneStatus.HELD and self.actual_date is not None:
+            errors["actual_date"] = _(
+                "Only a held event has a date held: set the status to “Held”, or leave the "
+                "date empty and give the new planned dates."
+            )
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("The planned period cannot end before it starts.")
+        if self.document_url and self.document_file:
+            errors["document_url"] = _(
+                "Give the outcome document as a link or as a file, not both."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if facts := new_file_facts(self.document_file):
+            self.document_content_type, self.document_size = facts
+        super().save(*args, **kwargs)
+
+    @property
+    def document_link(self):
+        """Where its outcome document is: the portal's download for a file, else the link."""
+        if self.document_file:
+            return reverse("public:milestone_document", args=[self.pk])
+        return self.document_url
+
+    @property
+    def starts(self):
+        """The first day of the event: the day it was held, else the planned start."""
+        return self.actual_date or self.planned_start
+
+    @property
+    def ends(self):
+        """Its last day: the day it was held, else the planned end (or start)."""
+        return self.actual_date or self.planned_end or self.planned_start
 
 
 # What every public page reads of each commitment × state's current state.
@@ -516,7 +681,8 @@ class CurrentProgress(models.Model):
 class DataVersion(models.Model):
     """A token per kind of public data, replaced in the same transaction as every change to
     its rows: ``plan`` (axes, work areas, objectives, agencies, officials, commitments, member
-    states) and ``progress`` (published reports, their evidence and the current-progress rows).
+    states, milestones) and ``progress`` (published reports, their evidence and the
+    current-progress rows).
 
     They are the portal's one rule of freshness. Each process keeps the plan and the figures
     it last computed under these tokens (``commitments.services.current``), and every public

@@ -1,10 +1,11 @@
-"""The commitments' texts in English, Portuguese and French (see ``areas.translation``)."""
+"""The commitments' and their milestones' texts in English, Portuguese and French (see
+``areas.translation``)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
 from areas.translation import register_history
 
-from .models import Commitment
+from .models import Commitment, Milestone
 
 
 @register(Commitment)
@@ -12,4 +13,9 @@ class CommitmentTranslation(TranslationOptions):
     fields = ("text", "due_label")
 
 
-register_history(Commitment)
+@register(Milestone)
+class MilestoneTranslation(TranslationOptions):
+    fields = ("title", "planned_text", "place")
+
+
+register_history(Commitment, Milestone)

@@ -72,6 +72,14 @@ def validate_not_in_future(value):
         )
 
 
+def validate_event_held_date(value):
+    """A milestone's date held tells what has happened: today or earlier."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            _("The date an event was held cannot be in the future."), code="future_held_date"
+        )
+
+
 # --- Evidence links -----------------------------------------------------------------------
 
 _CONTROL_CATEGORIES = ("Cc", "Cf")

@@ -37,7 +37,7 @@ def seed(env):
         "import django; django.setup();"
         "from django.core.management import call_command;"
         "call_command('migrate', verbosity=0);"
-        "call_command('loaddata', 'ppt2020', verbosity=0);"
+        "call_command('loaddata', 'ppt2020', 'ppt2020-milestones', verbosity=0);"
         "from tests.progress_data import make_varied_reports;"
         f"make_varied_reports(seed=2020, states={REPORTING_STATES!r})"
     )

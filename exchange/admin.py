@@ -9,7 +9,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from areas.models import Agency, Objective, Official, ThematicAxis, WorkArea
-from commitments.models import Commitment, MemberState, ProgressReport
+from commitments.models import Commitment, MemberState, Milestone, ProgressReport
 
 from . import resources
 from .imports import CuratorImportExportMixin
@@ -22,6 +22,7 @@ RESOURCES = {
     Objective: resources.ObjectiveResource,
     Commitment: resources.CommitmentResource,
     MemberState: resources.MemberStateResource,
+    Milestone: resources.MilestoneResource,
     ProgressReport: resources.ProgressReportResource,
 }
 

@@ -1103,6 +1103,7 @@ def plan_resources():
         AgencyResource,
         CommitmentResource,
         MemberStateResource,
+        MilestoneResource,
         ObjectiveResource,
         OfficialResource,
         ProgressReportResource,
@@ -1118,6 +1119,7 @@ def plan_resources():
         ObjectiveResource,
         MemberStateResource,
         CommitmentResource,
+        MilestoneResource,
         ProgressReportResource,
     ]
     return {resource.key: resource for resource in ordered}

@@ -15,6 +15,8 @@ from commitments.models import (
     Commitment,
     CurrentProgress,
     MemberState,
+    Milestone,
+    MilestoneStatus,
     ProgressReport,
     ReviewState,
     Status,
@@ -262,6 +264,66 @@ class CommitmentResource(PlanResource):
     def before_save_instance(self, instance, row, **kwargs):
         # save() sets it too; setting it here keeps any bulk path right.
         instance.reference_key = Commitment.sort_key(instance.reference)
+
+
+class MilestoneResource(PlanResource):
+    """The commitments' milestones, matched by commitment reference and title. An uploaded
+    outcome document stays in the portal; files carry the outcome link only."""
+
+    key = "milestones"
+    commitment = fields.Field(
+        attribute="commitment",
+        column_name="commitment",
+        widget=NaturalForeignKeyWidget(Commitment, "reference"),
+    )
+    planned_start = fields.Field(
+        attribute="planned_start", column_name="planned_start", widget=PlainDateWidget()
+    )
+    planned_end = fields.Field(
+        attribute="planned_end", column_name="planned_end", widget=PlainDateWidget()
+    )
+    actual_date = fields.Field(
+        attribute="actual_date", column_name="actual_date", widget=PlainDateWidget()
+    )
+    title = spanish("title")
+    planned_text = spanish("planned_text")
+    place = spanish("place")
+
+    class Meta:
+        model = Milestone
+        fields = (
+            "commitment",
+            "title",
+            "planned_text",
+            "planned_start",
+            "planned_end",
+            "status",
+            "actual_date",
+            "place",
+            "document_url",
+            "note",
+            *translations("title", "planned_text", "place"),
+        )
+        export_order = fields
+        import_id_fields = ("commitment", "title")
+
+    def check_instance(self, milestone):
+        if milestone.status not in MilestoneStatus.values:
+            return {
+                "status": [
+                    _("“%(value)s” is not a milestone status; use one of: %(choices)s.")
+                    % {"value": milestone.status, "choices": ", ".join(MilestoneStatus.values)}
+                ]
+            }
+        return {}
+
+    def filter_export(self, queryset, **kwargs):
+        return (
+            super()
+            .filter_export(queryset, **kwargs)
+            .select_related("commitment")
+            .order_by("commitment__reference_key", "planned_start", "title")
+        )
 
 
 class ProgressReportResource(PlanResource):

@@ -39,6 +39,7 @@ urlpatterns = [
         views.indicator_values_download,
         name="indicator_values",
     ),
+    path("open-data/milestones.<fmt:fmt>", views.milestones_download, name="milestones"),
 ]
 
 urlpatterns += [

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 
 from commitments.services import columns
+from commitments.services import milestones as milestone_service
 from commitments.services.current import current, current_plan
 from commitments.services.links import absolute
 from commitments.services.records import (
@@ -14,6 +15,7 @@ from commitments.services.records import (
     commitment_record,
     commitment_state_records,
     matrix_records,
+    milestone_records,
     report_records,
     status_records,
 )
@@ -87,6 +89,12 @@ def indicator_values_download(request, fmt):
 
 
 @spanish_links
+def milestones_download(request, fmt):
+    records = milestone_records(milestone_service.of_plan(current_plan()))
+    return opendata.download(fmt, "milestones", columns.MILESTONE_COLUMNS, records)
+
+
+@spanish_links
 def commitment_list_download(request, fmt):
     _filterset, rows, state, plan = filtered_rows(request.GET)
     scope = state.iso_code if state else "region"
@@ -138,6 +146,7 @@ def table_records(request):
         "latest-reports": report_records(latest_published(plan), request),
         "indicators": indicator_records(),
         "indicator-values": value_records(),
+        "milestones": milestone_records(milestone_service.of_plan(plan)),
     }
 
 

@@ -1,7 +1,8 @@
-"""The plan's deadlines as iCalendar (RFC 5545), written by the ``icalendar`` library: one
-all-day event per commitment with a deadline. An event's UID names the commitment and the
-portal, so it is the same in every language and on every request, and a calendar client
-updates the event rather than adding a second one."""
+"""The plan's deadlines and milestones as iCalendar (RFC 5545), written by the ``icalendar``
+library: one all-day event per commitment with a deadline, and one per milestone with a
+date (the day it was held, else its planned period). An event's UID names the commitment or
+milestone and the portal, so it is the same in every language and on every request, and a
+calendar client updates the event rather than adding a second one."""
 
 import datetime
 
@@ -9,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from icalendar import Calendar, Event
-from icalendar.enums import TRANSP
+from icalendar.enums import STATUS, TRANSP
+
+from commitments.models import MilestoneStatus
 
 from . import texts
 
@@ -21,9 +24,24 @@ def uid(commitment, state=None):
     return f"commitment-{commitment.reference}{suffix}@{texts.host()}"
 
 
-def build(name, commitments, rollup, state=None):
-    """The calendar called ``name`` of ``commitments``' deadlines, in the active language;
-    with ``state``, each event says that state's status."""
+# A milestone's status as a calendar's event says it: planned and postponed events may still
+# move; a held one happened; a cancelled one will not.
+EVENT_STATUS = {
+    MilestoneStatus.PLANNED: STATUS.TENTATIVE,
+    MilestoneStatus.POSTPONED: STATUS.TENTATIVE,
+    MilestoneStatus.HELD: STATUS.CONFIRMED,
+    MilestoneStatus.CANCELLED: STATUS.CANCELLED,
+}
+
+
+def milestone_uid(milestone):
+    """``milestone-12@portal.example.org``: its number, which no edit changes."""
+    return f"milestone-{milestone.pk}@{texts.host()}"
+
+
+def build(name, commitments, rollup, state=None, milestones=()):
+    """The calendar called ``name`` of ``commitments``' deadlines and ``milestones``, in the
+    active language; with ``state``, each deadline says that state's status."""
     calendar = Calendar.new(
         name=name,
         prodid=f"-//CELAC PPT 2020//{texts.host()}//{(get_language() or 'es').upper()}",
@@ -35,7 +53,40 @@ def build(name, commitments, rollup, state=None):
         if commitment.due_date is None:
             continue
         calendar.add_component(_event(commitment, rollup, state, stamp))
+    for milestone in milestones:
+        if milestone.starts is None:
+            continue  # the plan gives no date, and none was recorded
+        calendar.add_component(_milestone_event(milestone, stamp))
     return calendar.to_ical()
+
+
+def _milestone_event(milestone, stamp):
+    commitment = milestone.commitment
+    address = texts.absolute(reverse("public:commitment", args=[commitment.reference]))
+    lines = [
+        gettext("Milestone of commitment %(reference)s: %(text)s")
+        % {"reference": commitment.reference, "text": commitment.text},
+        gettext("Status: %(status)s") % {"status": milestone.get_status_display()},
+    ]
+    if milestone.planned_text:
+        lines.append(gettext("Planned: %(label)s") % {"label": milestone.planned_text})
+    if milestone.note:
+        lines.append(milestone.note)
+    lines.append(gettext("On the portal: %(url)s") % {"url": address})
+    event = Event.new(
+        uid=milestone_uid(milestone),
+        stamp=stamp,
+        summary=milestone.title,
+        description="\n\n".join(lines),
+        start=milestone.starts,
+        end=milestone.ends + datetime.timedelta(days=1),
+        url=address,
+        location=milestone.place or None,
+        status=EVENT_STATUS[milestone.status],
+        last_modified=milestone.updated_at,
+        transparency=TRANSP.TRANSPARENT,
+    )
+    return event
 
 
 def _event(commitment, rollup, state, stamp):

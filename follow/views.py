@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from areas.models import WorkArea
 from celac_ppt.http import public_page
 from commitments.models import MemberState
+from commitments.services import milestones as milestone_service
 from commitments.services.current import current
 from commitments.services.tables import commitment_page_data, make_row
 
@@ -38,7 +39,10 @@ def _calendar_response(body, filename):
 def calendar(request):
     plan, rollup = current()
     name = gettext("CELAC PPT 2020: deadlines of the work plan")
-    return _calendar_response(calendars.build(name, plan.commitments, rollup), "celac-ppt-2020.ics")
+    body = calendars.build(
+        name, plan.commitments, rollup, milestones=milestone_service.of_plan(plan)
+    )
+    return _calendar_response(body, "celac-ppt-2020.ics")
 
 
 def state_calendar(request, iso_code):
@@ -58,8 +62,10 @@ def area_calendar(request, number):
         area = get_object_or_404(WorkArea, number=number)
     name = gettext("CELAC PPT 2020: deadlines, work area %(number)s") % {"number": number}
     commitments = [c for c in plan.commitments if c.area_id == area.id]
+    milestones = milestone_service.of_area(plan, area)
     return _calendar_response(
-        calendars.build(name, commitments, rollup), f"celac-ppt-2020-area-{number}.ics"
+        calendars.build(name, commitments, rollup, milestones=milestones),
+        f"celac-ppt-2020-area-{number}.ics",
     )
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -20,8 +21,9 @@ from markupsafe import Markup
 
 from areas.models import Agency, WorkArea
 from celac_ppt.http import never_kept
-from commitments.models import MemberState, ProgressReport
+from commitments.models import MemberState, Milestone, ProgressReport
 from commitments.services import columns
+from commitments.services import milestones as milestone_service
 from commitments.services import search as plan_search
 from commitments.services.current import current
 from commitments.services.links import absolute
@@ -193,6 +195,7 @@ def commitment_detail(request, reference):
             "agencies": agencies,
             "state_rows": state_rows,
             "timeline": timeline_page,
+            "milestones": milestone_service.of_commitments(plan, subtree),
             "current_report_ids": {row["report_id"] for row in current_rows},
             # A parent's timeline says which sub-commitment each report is on.
             "show_reference": bool(child_ids),
@@ -274,6 +277,18 @@ def report_detail(request, pk):
     )
 
 
+def milestone_document(request, pk):
+    """A milestone's outcome document, when a curator uploaded it: public, as the
+    milestone is."""
+    milestone = get_object_or_404(Milestone.objects.exclude(document_file=""), pk=pk)
+    return FileResponse(
+        milestone.document_file.open("rb"),
+        as_attachment=True,
+        filename=milestone.document_file.name.rsplit("/", 1)[-1],
+        content_type=milestone.document_content_type or "application/octet-stream",
+    )
+
+
 def about_figures(request):
     return render(
         request,
@@ -287,6 +302,7 @@ def about_figures(request):
                 "status": columns.STATUS_COLUMNS,
                 "states": columns.COMMITMENT_STATE_COLUMNS,
                 "reports": columns.REPORT_COLUMNS,
+                "milestones": columns.MILESTONE_COLUMNS,
             },
         },
     )
@@ -306,6 +322,7 @@ def area_detail(request, number):
             "objectives": list(area.objectives.all()),
             "progress": rollup.area(area.id),
             "commitment_tree": _tree(rows),
+            "milestones": milestone_service.of_area(plan, area),
             "download_query": urlencode({"area": area.number}),
             "indicators": indicators_of(area=area),
         },
@@ -487,6 +504,7 @@ API_ENDPOINTS = [
     ("reports/", _("Published reports with their evidence, newest first.")),
     ("matrix/", _("Member states × work areas, one item per cell.")),
     ("history/", _("Reports published each month, and their mean.")),
+    ("milestones/", _("The commitments' events, by commitment, work area or status.")),
 ]
 
 

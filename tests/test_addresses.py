@@ -51,6 +51,7 @@ DOWNLOADS = [
     "/open-data/indicators.csv",
     "/open-data/indicator-values.json",
     "/open-data/latest-reports.csv",
+    "/open-data/milestones.csv",
 ]
 
 

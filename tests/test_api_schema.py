@@ -48,8 +48,8 @@ def test_the_yaml_schema_is_the_same(client, schema_json):
 
 def test_every_operation_is_described_with_its_errors(schema_json):
     operations = [op for path in schema_json["paths"].values() for op in path.values()]
-    # 15 for the plan and its reports, 3 for indicators and their values.
-    assert len(operations) == 18
+    # 15 for the plan and its reports, 3 for indicators and their values, 1 for milestones.
+    assert len(operations) == 19
     for operation in operations:
         assert operation.get("summary"), operation["operationId"]
         assert "429" in operation["responses"], operation["operationId"]
@@ -87,8 +87,8 @@ def test_the_live_api_keeps_to_its_schema(live_plan, settings):
     make_published_reports(40)
     schema = schemathesis.openapi.from_url(f"{live_plan.url}/api/schema.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    # 15 for the plan and its reports, 3 for indicators and their values.
-    assert len(operations) == 18
+    # 15 for the plan and its reports, 3 for indicators and their values, 1 for milestones.
+    assert len(operations) == 19
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -124,6 +124,10 @@ def test_curator_change_to_a_commitment_is_recorded_with_the_curator(client_of, 
             "children-INITIAL_FORMS": "0",
             "children-MIN_NUM_FORMS": "0",
             "children-MAX_NUM_FORMS": "1000",
+            "milestones-TOTAL_FORMS": "0",
+            "milestones-INITIAL_FORMS": "0",
+            "milestones-MIN_NUM_FORMS": "0",
+            "milestones-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -30,7 +30,8 @@ def events(client, url):
 def test_one_all_day_event_per_commitment_with_a_deadline(client, plan):
     found = events(client, address("follow:calendar"))
     with_deadline = Commitment.objects.exclude(due_date=None)
-    assert set(found) == {f"commitment-{c.reference}@127.0.0.1" for c in with_deadline}
+    deadlines = {uid for uid in found if uid.startswith("commitment-")}
+    assert deadlines == {f"commitment-{c.reference}@127.0.0.1" for c in with_deadline}
     commitment = with_deadline.order_by("reference_key").first()
     event = found[f"commitment-{commitment.reference}@127.0.0.1"]
     assert event.decoded("DTSTART") == commitment.due_date
@@ -56,7 +57,8 @@ def test_uids_are_stable_across_requests_and_languages(client, plan):
 def test_an_area_calendar_holds_its_commitments_only(client, plan):
     found = events(client, address("follow:calendar-area", 3))
     area = Commitment.objects.filter(area__number=3).exclude(due_date=None)
-    assert set(found) == {f"commitment-{c.reference}@127.0.0.1" for c in area}
+    deadlines = {uid for uid in found if uid.startswith("commitment-")}
+    assert deadlines == {f"commitment-{c.reference}@127.0.0.1" for c in area}
 
 
 def test_a_state_calendar_says_the_states_status(client, official_ar, curator):

@@ -154,6 +154,10 @@ def test_a_plan_text_edited_in_the_admin_changes_the_etag(client, client_of, cur
             "children-INITIAL_FORMS": "0",
             "children-MIN_NUM_FORMS": "0",
             "children-MAX_NUM_FORMS": "1000",
+            "milestones-TOTAL_FORMS": "0",
+            "milestones-INITIAL_FORMS": "0",
+            "milestones-MIN_NUM_FORMS": "0",
+            "milestones-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

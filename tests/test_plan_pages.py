@@ -56,10 +56,10 @@ def test_area_page_runs_a_fixed_number_of_queries(
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     url = reverse("public:area", args=[6])
     # The first page a process serves reads the plan and its figures; the next ones only
-    # check that neither changed. One query of the 12 reads the area's indicators.
-    with django_assert_num_queries(13):
+    # check that neither changed. One query reads the area's indicators, one its milestones.
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 

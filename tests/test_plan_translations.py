@@ -34,6 +34,8 @@ def test_the_translations_are_not_english_left_in_portuguese_or_french(plan):
     for model in plan_models():
         for obj in model.objects.all():
             for field in translation_fields(model):
+                if field == "place":
+                    continue  # a place is often named alike in English and Portuguese
                 english = getattr(obj, f"{field}_en")
                 for lang in ("pt", "fr"):
                     text = getattr(obj, f"{field}_{lang}")

@@ -16,6 +16,8 @@ from django.utils import timezone
 from commitments.models import (
     Commitment,
     MemberState,
+    Milestone,
+    MilestoneStatus,
     ProgressReport,
     ReviewState,
     Status,
@@ -49,6 +51,7 @@ PAGES = [
     ("curator", "/admin/commitments/progressreport/?review_state__exact=published"),
     ("curator", "/admin/commitments/currentprogress/"),
     ("curator", "/admin/commitments/commitment/"),
+    ("curator", "/admin/commitments/milestone/"),
 ]
 
 FIRST_REPORTED = ["1.1", "3.1.1", "13.1.1"]
@@ -205,3 +208,65 @@ def test_indicator_page_runs_the_same_queries_at_any_number_of_values(
     assert len(large) == len(small), "\n".join(
         ["queries at 10 values:", *small, "", "queries at 1,000 values:", *large]
     )
+
+
+# Pages that show milestones, measured with none and with many.
+MILESTONE_PAGES = [
+    (None, "/commitments/13.1/"),
+    (None, "/areas/13/"),
+    (None, "/calendar.ics"),
+    (None, "/api/v1/milestones/"),
+    (None, "/api/v1/commitments/13.1/"),
+    (None, "/open-data/milestones.csv"),
+    ("curator", "/admin/commitments/milestone/"),
+]
+
+
+PAGINATED = {"/api/v1/milestones/", "/admin/commitments/milestone/"}
+
+
+def add_milestones(count):
+    """``count`` more milestones on area 13's commitments, in every status."""
+    commitments = list(Commitment.objects.filter(area__number=13))
+    statuses = list(MilestoneStatus)
+    start = Milestone.objects.count()
+    Milestone.objects.bulk_create(
+        Milestone(
+            commitment=commitments[n % len(commitments)],
+            title=f"Reunión {n}",
+            planned_text="segundo semestre de 2020",
+            planned_start=datetime.date(2020, 7, 1),
+            planned_end=datetime.date(2020, 12, 31),
+            status=statuses[n % len(statuses)],
+            actual_date=datetime.date(2020, 9, 1)
+            if statuses[n % len(statuses)] == MilestoneStatus.HELD
+            else None,
+            place="Ciudad de México",
+        )
+        for n in range(start, start + count)
+    )
+
+
+@pytest.mark.parametrize(
+    ("actor", "url"), MILESTONE_PAGES, ids=[f"{a or 'anonymous'} {u}" for a, u in MILESTONE_PAGES]
+)
+def test_page_runs_the_same_queries_with_no_milestone_and_with_many(
+    actor, url, plan, curator, client, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    if actor:
+        client.force_login(curator)
+    Milestone.objects.all().delete()
+    none = queries_for(client, url)
+    add_milestones(1)
+    one = queries_for(client, url)
+    add_milestones(59)
+    many = queries_for(client, url)
+    assert len(many) == len(one), "\n".join(
+        ["queries with one milestone:", *one, "", "queries with 60 milestones:", *many]
+    )
+    # A paginated list reads no page of rows when it counts none.
+    if url not in PAGINATED:
+        assert len(none) == len(many), "\n".join(
+            ["queries with no milestone:", *none, "", "queries with 60 milestones:", *many]
+        )

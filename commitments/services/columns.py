@@ -272,6 +272,43 @@ REPORT = (
 )
 
 
+MILESTONE_STATUS_VALUES = ("planned", "held", "postponed", "cancelled")
+
+MILESTONE = (
+    Column("milestone_id", "integer", _("The milestone's number."), True, minimum=1),
+    REFERENCE,
+    AREA_NUMBER,
+    Column("title", "string", _("The event, in Spanish."), True),
+    Column(
+        "planned_text",
+        "string",
+        _("When the plan places it, as the plan words it (e.g. segundo semestre de 2020)."),
+    ),
+    Column(
+        "planned_start",
+        "date",
+        _("The first day of the planned period, as read from the plan's words."),
+    ),
+    Column("planned_end", "date", _("The last day of the planned period.")),
+    Column("actual_date", "date", _("The day it was held, once it was.")),
+    Column("place", "string", _("Where it is or was held.")),
+    Column(
+        "status",
+        "string",
+        _("planned, held, postponed or cancelled."),
+        True,
+        enum=MILESTONE_STATUS_VALUES,
+    ),
+    Column("document_url", "uri", _("Its outcome document: the file's download, or the link.")),
+    Column("note", "string", _("A short note by the portal's curators.")),
+    Column("updated_at", "datetime", _("When its record last changed (ISO 8601)."), True),
+    Column("url", "uri", _("Its commitment's public page, where its timeline is."), True),
+    *translations("title", _("The event")),
+    *translations("planned_text", _("When the plan places it")),
+    *translations("place", _("Where it is or was held")),
+)
+
+
 def names(columns):
     return [column.name for column in columns]
 
@@ -282,6 +319,7 @@ BREAKDOWN_COLUMNS = names(BREAKDOWN)
 STATUS_COLUMNS = names(STATUS)
 COMMITMENT_STATE_COLUMNS = names(COMMITMENT_STATE)
 REPORT_COLUMNS = names(REPORT)
+MILESTONE_COLUMNS = names(MILESTONE)
 
 
 @dataclass(frozen=True)
@@ -359,6 +397,18 @@ TABLES = (
         "open-data/latest-reports.csv",
         REPORT,
         ("report_id",),
+        ((("reference",), "commitments", ("reference",)),),
+    ),
+    Table(
+        "milestones",
+        _("Milestones"),
+        _(
+            "The commitments' events (meetings, forums, summits): when the plan places them, "
+            "and whether they were held, postponed or cancelled."
+        ),
+        "open-data/milestones.csv",
+        MILESTONE,
+        ("milestone_id",),
         ((("reference",), "commitments", ("reference",)),),
     ),
 )

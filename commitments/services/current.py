@@ -46,6 +46,8 @@ TOKEN_OF = {
     "areas.Objective": DataVersion.PLAN,
     "commitments.Commitment": DataVersion.PLAN,
     "commitments.MemberState": DataVersion.PLAN,
+    # Curated like the plan, and as rarely changed.
+    "commitments.Milestone": DataVersion.PLAN,
     "commitments.ProgressReport": DataVersion.PROGRESS,
     "commitments.Evidence": DataVersion.PROGRESS,
     "commitments.CurrentProgress": DataVersion.PROGRESS,

@@ -157,3 +157,32 @@ def commitment_state_records(commitment, state_rows, request):
             }
         )
     return records
+
+
+def milestone_records(milestones):
+    """Milestones, with their commitments from the plan (``milestones.with_commitments``),
+    as the downloads and the API give them (columns.MILESTONE_COLUMNS)."""
+    return [
+        {
+            "milestone_id": milestone.pk,
+            "reference": milestone.commitment.reference,
+            "area_number": milestone.commitment.area.number,
+            "title": spanish(milestone, "title"),
+            "planned_text": spanish(milestone, "planned_text") or None,
+            "planned_start": milestone.planned_start,
+            "planned_end": milestone.planned_end,
+            "actual_date": milestone.actual_date,
+            "place": spanish(milestone, "place") or None,
+            "status": milestone.status,
+            "document_url": absolute(milestone.document_link)
+            if milestone.document_file
+            else milestone.document_url or None,
+            "note": milestone.note or None,
+            "updated_at": milestone.updated_at,
+            "url": absolute(milestone.commitment.get_absolute_url()),
+            **translated("title", milestone, "title"),
+            **translated("planned_text", milestone, "planned_text"),
+            **translated("place", milestone, "place"),
+        }
+        for milestone in milestones
+    ]

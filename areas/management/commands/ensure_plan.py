@@ -8,7 +8,8 @@ from areas.plan_text import load_translations
 
 class Command(BaseCommand):
     help = (
-        "Load the PPT 2020 plan (fixtures/ppt2020.json) when the database holds no work area, "
+        "Load the PPT 2020 plan (fixtures/ppt2020.json) and the events it names "
+        "(fixtures/ppt2020-milestones.json) when the database holds no work area, "
         "and its translations (fixtures/ppt2020-translations.json) where a text has none."
     )
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
                 if verbosity:
                     self.stdout.write("The plan is already loaded.")
             else:
-                call_command("loaddata", "ppt2020", verbosity=0)
+                call_command("loaddata", "ppt2020", "ppt2020-milestones", verbosity=0)
                 if verbosity:
                     self.stdout.write(
                         self.style.SUCCESS(
