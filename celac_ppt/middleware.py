@@ -5,8 +5,10 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 log = logging.getLogger("celac_ppt.database")
 
@@ -96,14 +98,28 @@ class RequestLimitsMiddleware:
             )
             context = {"limit": filesizeformat(settings.MAX_REQUEST_BYTES)}
             return render(request, "413.html", context, status=413)
-        if (
-            _refused(request.path_info)
-            or any(
-                _refused(key) or any(_refused(value) for value in values)
-                for key, values in request.GET.lists()
-            )
-            # The session is read lazily, after this middleware: its key is still unused.
-            or any(_refused(key) or _refused(value) for key, value in request.COOKIES.items())
-        ):
+        refused = self.refused_parts(request)
+        if refused:
+            if request.path_info.startswith("/api/"):
+                # The API's own shape for a value it does not take (its schema's 400).
+                message = _("This value holds a character that is not accepted (NUL).")
+                return JsonResponse({"errors": {part: [message] for part in refused}}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+    @staticmethod
+    def refused_parts(request):
+        """The parts of the request holding a character the database refuses: "address",
+        each such query parameter by name, "cookie"."""
+        parts = []
+        if _refused(request.path_info):
+            parts.append("address")
+        parts.extend(
+            key.replace("\x00", "")
+            for key, values in request.GET.lists()
+            if _refused(key) or any(_refused(value) for value in values)
+        )
+        # The session is read lazily, after this middleware: its key is still unused.
+        if any(_refused(key) or _refused(value) for key, value in request.COOKIES.items()):
+            parts.append("cookie")
+        return parts

@@ -48,6 +48,32 @@ def test_a_nul_in_the_address_or_query_is_a_bad_request(production, client, cura
     assert response["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.parametrize(
+    ("url", "parts"),
+    [
+        ("/api/v1/milestones/?commitment=%00%1F&status=held", ["commitment"]),
+        ("/api/v1/commitments/?q=a%00b&area=1", ["q"]),
+        ("/api/v1/commitments/1.%001/", ["address"]),
+    ],
+)
+def test_a_nul_sent_to_the_api_is_a_bad_request_in_the_api_s_own_shape(production, url, parts):
+    response = production.get(url, headers=EN)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    message = "This value holds a character that is not accepted (NUL)."
+    assert response.json() == {"errors": {part: [message] for part in parts}}
+
+
+def test_the_api_s_bad_request_speaks_the_visitors_language(production):
+    response = production.get(
+        "/api/v1/milestones/?commitment=%00", headers={"accept-language": "fr"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["commitment"] == [
+        "Cette valeur contient un caractère qui n’est pas accepté (NUL)."
+    ]
+
+
 @pytest.mark.parametrize("url", ["/en/my-state/", "/admin/", "/en/"])
 def test_a_forged_session_cookie_with_a_nul_is_a_bad_request(production, url):
     # Django's cookie parser reads the escape \\000 in a quoted value as a NUL.
