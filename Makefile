@@ -37,10 +37,13 @@ run: install messages
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py ensure_plan
 	@echo
-	@echo "  Portal: http://$(HOST):$(PORT)/  (another port: make run PORT=8001)"
-	@echo "  Demo accounts (a curator, officials of Mexico and Argentina; passwords in the"
-	@echo "  README), from a second terminal:"
+	@echo "  Portal: http://$(HOST):$(PORT)/  (another port: make run PORT=8001; e-mails link to the same address)"
+	@echo "  Demo accounts: load them from a second terminal with"
 	@echo "      $(PY) manage.py seed_demo"
+	@echo "  then log in at http://$(HOST):$(PORT)/es/accounts/login/ as"
+	@echo "      curadora-demo     Tlatelolco-demo-2020    curator: review queue, admin"
+	@echo "      oficial-mx-demo   Zocalo-Reforma-2020     official of Mexico: my state"
+	@echo "      oficial-ar-demo   Obelisco-Palermo-2020   official of Argentina: my state"
 	@echo "  Your own curator account (SRE staff):"
 	@echo "      $(PY) manage.py createcurator USERNAME --email you@example.org"
 	@echo

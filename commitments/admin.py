@@ -99,7 +99,9 @@ class MilestoneAdmin(PlanAdmin):
 
 @admin.register(Commitment)
 class CommitmentAdmin(PlanAdmin):
-    list_display = ("reference", "short_text", "area", "parent", "due_date")
+    # The area's number and the parent's reference, not their names: with the names the
+    # last columns sat behind a horizontal scroll at 1280 pixels.
+    list_display = ("reference", "short_text", "area_number", "parent_reference", "due_date")
     list_filter = ("area", "area__axis", "area__agencies", ("parent", admin.EmptyFieldListFilter))
     list_select_related = ("area", "parent")
     search_fields = ("reference", "text", "due_label")
@@ -110,6 +112,14 @@ class CommitmentAdmin(PlanAdmin):
     @admin.display(description=_("text"), ordering="text")
     def short_text(self, commitment):
         return commitment.text[:120]
+
+    @admin.display(description=_("work area"), ordering="area__number")
+    def area_number(self, commitment):
+        return commitment.area.number
+
+    @admin.display(description=_("parent commitment"), ordering="parent__reference_key")
+    def parent_reference(self, commitment):
+        return commitment.parent.reference if commitment.parent_id else "—"
 
 
 @admin.register(MemberState)
@@ -156,12 +166,13 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(SimpleHistoryAdmin):
+    # The report's name (state · commitment · reporting date) instead of the commitment's
+    # text and two more columns: with the text, the other seven columns sat behind a
+    # horizontal scroll at 1280 pixels.
     list_display = (
-        "commitment",
-        "member_state",
+        "name",
         "status",
         "percentage",
-        "reported_on",
         "review_state",
         "published_at",
         "is_demo",
@@ -185,6 +196,10 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     )
     inlines = [EvidenceInline]
     actions = ["publish_selected", "return_selected"]
+
+    @admin.display(description=_("report"), ordering="reported_on")
+    def name(self, report):
+        return report.title
 
     def has_review_permission(self, request):
         return may_review(request.user)
@@ -225,7 +240,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
             request,
             result,
             _("%(count)d report(s) published."),
-            _("Report %(number)s (%(reference)s · %(state)s) was not published: %(reason)s."),
+            _("%(report)s was not published: %(reason)s."),
         )
 
     @admin.action(
@@ -241,7 +256,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
                 request,
                 result,
                 _("%(count)d report(s) returned."),
-                _("Report %(number)s (%(reference)s · %(state)s) was not returned: %(reason)s."),
+                _("%(report)s was not returned: %(reason)s."),
             )
             return None
         context = {
@@ -266,13 +281,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         for report, error in result.left:
             self.message_user(
                 request,
-                left
-                % {
-                    "number": report.pk,
-                    "reference": report.commitment.reference,
-                    "state": report.member_state.name,
-                    "reason": error.reason,
-                },
+                left % {"report": report.title, "reason": error.reason},
                 messages.WARNING,
             )
 

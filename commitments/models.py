@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -358,7 +359,19 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.commitment.reference} · {self.member_state.iso_code} · {self.reported_on}"
+        return self.title
+
+    @property
+    def title(self):
+        """The report's name wherever a report is named (pages, feeds, e-mails, the admin):
+        its state, commitment and reporting date, e.g. "México · 1.1 · 7 de noviembre de
+        2020", the date in the active language's format (month names, not abbreviations
+        that read the same in English). A database id means nothing to a reader."""
+        return gettext("%(state)s · %(reference)s · %(date)s") % {
+            "state": self.member_state.local_name,
+            "reference": self.commitment.reference,
+            "date": date_format(self.reported_on, "DATE_FORMAT"),
+        }
 
     def get_absolute_url(self):
         return reverse("public:report", args=[self.pk])

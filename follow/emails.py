@@ -86,8 +86,7 @@ def digest_message(subscription_id, report_ids, more=0):
         "daily": subscription.frequency == Frequency.DAILY,
         "reports": [
             {
-                "state": report.member_state.local_name,
-                "reference": report.commitment.reference,
+                "name": report.title,
                 "commitment": texts.short(report.commitment.text, 100),
                 "status": texts.status(report.status),
                 "percentage": texts.pct(report.percentage),

@@ -62,9 +62,8 @@ class ReportsFeed(Feed):
         return with_plan_objects(plan, reports)
 
     def item_title(self, report):
-        return gettext("%(state)s · %(reference)s: %(status)s, %(percentage)s") % {
-            "state": report.member_state.local_name,
-            "reference": report.commitment.reference,
+        return gettext("%(report)s: %(status)s, %(percentage)s") % {
+            "report": report.title,
             "status": texts.status(report.status),
             "percentage": texts.pct(report.percentage),
         }

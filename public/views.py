@@ -35,6 +35,7 @@ from commitments.services.progress import (
     STALE,
     bucket,
 )
+from commitments.services.reports import newest_first
 from commitments.services.tables import (
     LATEST_REPORT_FIELDS,
     breakdowns,
@@ -177,11 +178,13 @@ def commitment_detail(request, reference):
         reference
     )
     agencies = plan.agencies_by_area.get(commitment.area_id, [])
+    # Newest reporting date first, ties as CURRENT_ORDER breaks them: the order that says
+    # which report is a state's current one, so a backdated report takes its place by date.
     timeline = (
         ProgressReport.objects.published()
         .filter(commitment_id__in=subtree)
         .only(*LATEST_REPORT_FIELDS)
-        .order_by("-published_at", "-id")
+        .order_by(*newest_first())
     )
     timeline_page = timeline_slice(timeline, request.GET.get("page"))
     timeline_page.reports = with_plan_objects(plan, timeline_page.reports)
@@ -197,7 +200,7 @@ def commitment_detail(request, reference):
             "timeline": timeline_page,
             "milestones": milestone_service.of_commitments(plan, subtree),
             "current_report_ids": {row["report_id"] for row in current_rows},
-            # A parent's timeline says which sub-commitment each report is on.
+            # A parent's milestones say which sub-commitment each is on.
             "show_reference": bool(child_ids),
             # The embed snippet's address is absolute: it is pasted into other sites.
             "site_url": settings.SITE_URL.rstrip("/"),

@@ -44,7 +44,7 @@ def test_each_step_of_the_workflow_leaves_a_history_row_with_user_and_reason(
     official.post(
         url, form(narrative="Con la resolución.", version=report.version, action="submit")
     )
-    client_of(curator).post(review, {"action": "publish"})
+    client_of(curator).post(review, {"action": "publish", "confirm": "yes"})
 
     rows = list(
         report.history.order_by("history_date", "history_id").values_list(

@@ -66,7 +66,8 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     official.get_by_label("Reporting date").fill("2020-10-15")
     official.get_by_label("Narrative").fill(FIRST_TEXT)
     official.get_by_role("button", name="Submit for review").click()
-    assert official.url == f"{base}/en/my-state/"
+    # Submitted, the official lands on the state's reports awaiting review, at this one.
+    assert official.url.startswith(f"{base}/en/my-state/pending/#report-")
     assert "Report submitted" in official.content()
 
     report = ProgressReport.objects.get()
@@ -91,8 +92,10 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     curator.locator(f'a[href="/en/review/reports/{report.pk}/"]').click()
     curator.get_by_label("Reason for return").fill("Adjunte el acta de la reunión.")
     curator.get_by_role("button", name="Return to the state").click()
-    assert curator.url == f"{base}/en/review/"
-    assert "No report is awaiting review." in curator.content()
+    # The curator stays on the report, told it went back and that nothing else waits.
+    assert curator.url == f"{base}/en/review/reports/{report.pk}/"
+    assert "Report returned to its state." in curator.content()
+    assert "No other report is awaiting review." in curator.content()
 
     # The official sees the reason, fixes the report and submits it again.
     official.goto(f"{base}/en/my-state/")
@@ -108,7 +111,8 @@ def test_official_reports_curator_returns_official_fixes_curator_publishes(
     # The curator publishes it from the queue.
     curator.goto(f"{base}/en/review/")
     curator.locator(f'input[name="reports"][value="{report.pk}"]').check()
-    curator.get_by_role("button", name="Publish selected").click()
+    curator.get_by_role("button", name="Publish selected…").click()
+    curator.get_by_role("button", name="Yes, publish this report").click()
     assert "1 report(s) published." in curator.content()
     report.refresh_from_db()
     assert report.review_state == ReviewState.PUBLISHED

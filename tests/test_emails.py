@@ -1,6 +1,7 @@
 """Every e-mail is a task: recorded with its event, sent by the worker once the transaction
 commits, retried when the mail server fails, and sent once however often its task runs."""
 
+import datetime
 import smtplib
 
 import pytest
@@ -125,7 +126,7 @@ def test_a_review_notification_is_sent_once_per_event(
         member_state=MemberState.objects.get(iso_code="MX"),
         status=Status.IN_PROGRESS,
         percentage=10,
-        reported_on="2026-01-15",
+        reported_on=datetime.date(2026, 1, 15),
         author=official_mx,
         review_state=ReviewState.RETURNED,
         return_reason="Sin fuentes.",
@@ -183,7 +184,6 @@ def test_the_password_reset_e_mail_is_queued_not_sent_in_the_request(
 
 
 def test_a_message_whose_worker_stopped_mid_attempt_is_sent_by_the_next_run(mailoutbox, settings):
-    import datetime
 
     from django.core.management import call_command
     from django.utils import timezone
@@ -235,7 +235,7 @@ def test_a_review_and_its_e_mail_are_recorded_in_one_transaction(official_mx, cu
         member_state=MemberState.objects.get(iso_code="MX"),
         status=Status.IN_PROGRESS,
         percentage=10,
-        reported_on="2026-01-15",
+        reported_on=datetime.date(2026, 1, 15),
         narrative="Avance.",
         author=official_mx,
         review_state=ReviewState.SUBMITTED,

@@ -114,7 +114,7 @@ def perform(client, action, report, evidence):
     if action == "return":
         return client.post(review, {"action": "return", "reason": "Faltan fuentes."})
     if action == "publish":
-        return client.post(review, {"action": "publish"})
+        return client.post(review, {"action": "publish", "confirm": "yes"})
     return client.get(reverse("workspace:evidence", args=[evidence.pk]))
 
 

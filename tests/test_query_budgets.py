@@ -46,6 +46,7 @@ PAGES = [
     (None, "/search/?q=informe&page=2"),
     ("official_mx", "/accounts/"),
     ("official_mx", "/my-state/"),
+    ("official_mx", "/my-state/pending/"),
     ("curator", "/review/"),
     ("curator", "/admin/commitments/progressreport/"),
     ("curator", "/admin/commitments/progressreport/?review_state__exact=published"),

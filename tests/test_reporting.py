@@ -138,8 +138,8 @@ def test_submitting_tells_the_curators(
     settings.CURATORS_EMAIL = ["seguimiento@sre.example"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of(official_mx).post(new_url(), form_data(action="submit"))
-    assert response["Location"] == reverse("workspace:home")
     report = ProgressReport.objects.get()
+    assert response["Location"] == reverse("workspace:pending") + f"#report-{report.pk}"
     assert report.review_state == ReviewState.SUBMITTED
     assert report.submitted_at is not None
     assert len(mailoutbox) == 1

@@ -26,6 +26,12 @@ def en(name, *args):
 QUEUE = en("workspace:review")
 
 
+def named(report):
+    """The report's name as the English pages write it."""
+    with translation.override("en"):
+        return report.title
+
+
 def listed_reports(response):
     """The reports the queue lists: the ones it offers to select."""
     return {int(pk) for pk in re.findall(r'name="reports" value="(\d+)"', response.text)}
@@ -57,7 +63,7 @@ def test_curator_publishes_several_reports_at_once(
     argentina = make_report(official_ar, ReviewState.SUBMITTED, percentage=75)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of(curator).post(
-            QUEUE, {"reports": [mexico.pk, argentina.pk], "action": "publish"}
+            QUEUE, {"reports": [mexico.pk, argentina.pk], "action": "publish", "confirm": "yes"}
         )
     assert response.status_code == 302
     for report in (mexico, argentina):
@@ -110,7 +116,9 @@ def test_curator_returns_several_with_a_reason_the_officials_are_told(
 
 def test_bulk_action_cannot_pick_a_draft(client_of, official_mx, curator):
     draft = make_report(official_mx)
-    response = client_of(curator).post(QUEUE, {"reports": [draft.pk], "action": "publish"})
+    response = client_of(curator).post(
+        QUEUE, {"reports": [draft.pk], "action": "publish", "confirm": "yes"}
+    )
     assert response.status_code == 400
     draft.refresh_from_db()
     assert draft.review_state == ReviewState.DRAFT
@@ -135,7 +143,8 @@ def test_curator_returns_one_report_from_its_page(client_of, official_ar, curato
 def test_curator_publishes_one_report_from_its_page(client_of, official_ar, curator):
     report = make_report(official_ar, ReviewState.SUBMITTED)
     client_of(curator).post(
-        reverse("workspace:review_report", args=[report.pk]), {"action": "publish"}
+        reverse("workspace:review_report", args=[report.pk]),
+        {"action": "publish", "confirm": "yes"},
     )
     report.refresh_from_db()
     assert report.review_state == ReviewState.PUBLISHED
@@ -148,7 +157,8 @@ def test_reports_not_awaiting_review_cannot_be_published(
 ):
     report = make_report(official_ar, review_state, curator=curator)
     response = client_of(curator).post(
-        reverse("workspace:review_report", args=[report.pk]), {"action": "publish"}
+        reverse("workspace:review_report", args=[report.pk]),
+        {"action": "publish", "confirm": "yes"},
     )
     assert response.status_code == 409
     report.refresh_from_db()
@@ -237,7 +247,9 @@ def test_admin_action_returns_with_a_reason_asked_on_an_intermediate_page(
 def test_officials_have_no_review_actions(client_of, official_mx):
     report = make_report(official_mx, ReviewState.SUBMITTED)
     assert client_of(official_mx).get(QUEUE).status_code == 403
-    client_of(official_mx).post(QUEUE, {"reports": [report.pk], "action": "publish"})
+    client_of(official_mx).post(
+        QUEUE, {"reports": [report.pk], "action": "publish", "confirm": "yes"}
+    )
     report.refresh_from_db()
     assert report.review_state == ReviewState.SUBMITTED
 
@@ -315,15 +327,17 @@ def test_bulk_publish_leaves_out_a_report_returned_meanwhile_and_says_why(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             QUEUE,
-            {"reports": [mexico.pk, argentina.pk], "action": "publish", **versions_of(queue)},
+            {
+                "reports": [mexico.pk, argentina.pk],
+                "action": "publish",
+                "confirm": "yes",
+                **versions_of(queue),
+            },
         )
     assert response.status_code == 409
     page = response.content.decode()
     assert "1 report(s) published." in page
-    assert (
-        f"Report {argentina.pk} (1.1 · Argentina) was not published: "
-        "it has been returned to its state." in page
-    )
+    assert f"{named(argentina)} was not published: it has been returned to its state." in page
     mexico.refresh_from_db()
     argentina.refresh_from_db()
     assert mexico.review_state == ReviewState.PUBLISHED
@@ -358,7 +372,7 @@ def test_bulk_return_leaves_out_a_report_published_meanwhile(
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert f"Report {mexico.pk} (1.1 · México) was not returned: it is already published." in page
+    assert f"{named(mexico)} was not returned: it is already published." in page
     mexico.refresh_from_db()
     argentina.refresh_from_db()
     assert (mexico.review_state, mexico.return_reason) == (ReviewState.PUBLISHED, "")
@@ -375,7 +389,7 @@ def test_bulk_publish_leaves_out_a_report_changed_since_the_queue_was_loaded(
     return_report(report, by=curator, reason="Corrija la fecha.")
     submit(report, by=official_mx)
     response = client.post(
-        QUEUE, {"reports": [report.pk], "action": "publish", **versions_of(queue)}
+        QUEUE, {"reports": [report.pk], "action": "publish", "confirm": "yes", **versions_of(queue)}
     )
     assert response.status_code == 409
     assert "it was changed after the page was loaded" in response.content.decode()
@@ -412,7 +426,7 @@ def test_publishing_from_the_report_page_a_version_changed_since_is_a_conflict(
     return_report(report, by=curator, reason="Falta el indicador.")
     ProgressReport.objects.filter(pk=report.pk).update(percentage=45)
     submit(report, by=official_ar)
-    response = client.post(url, {"action": "publish", "version": version})
+    response = client.post(url, {"action": "publish", "confirm": "yes", "version": version})
     assert response.status_code == 409
     assert "The report was not published: it was changed after the page was loaded." in (
         response.content.decode()
@@ -437,10 +451,7 @@ def test_admin_actions_leave_out_reports_taken_meanwhile_and_say_why(
     )
     page = response.content.decode()
     assert "1 report(s) published." in page
-    assert (
-        f"Report {argentina.pk} (1.1 · Argentina) was not published: "
-        "it has been returned to its state." in page
-    )
+    assert f"{named(argentina)} was not published: it has been returned to its state." in page
     argentina.refresh_from_db()
     assert (argentina.review_state, argentina.return_reason) == (
         ReviewState.RETURNED,
@@ -458,7 +469,7 @@ def test_admin_actions_leave_out_reports_taken_meanwhile_and_say_why(
         headers=EN,
         follow=True,
     )
-    assert f"Report {mexico.pk} (1.1 · México) was not returned: it is already published." in (
+    assert f"{named(mexico)} was not returned: it is already published." in (
         response.content.decode()
     )
     mexico.refresh_from_db()

@@ -195,7 +195,9 @@ def test_report_published_through_a_shows_on_b_at_the_next_request(two_servers):
     _status, etag = _etag(server_b)
     assert _etag(server_b, etag=etag) == (304, etag)
     curator = Visitor(server_a).log_in("curadora")
-    status, _headers, _body = curator.post(f"/es/review/reports/{report}/", {"action": "publish"})
+    status, _headers, _body = curator.post(
+        f"/es/review/reports/{report}/", {"action": "publish", "confirm": "yes"}
+    )
     assert status == 302, "publishing through server A failed"
 
     assert f'href="/es/reports/{report}/"' not in first

@@ -8,6 +8,7 @@ app_name = "workspace"
 
 urlpatterns = [
     path("my-state/", views.home, name="home"),
+    path("my-state/pending/", views.pending, name="pending"),
     path("my-state/commitments/<ref:reference>/report/", views.report_new, name="report_new"),
     path("my-state/reports/<int:pk>/", views.report, name="report"),
     path("my-state/reports/<int:pk>/submit/", views.report_submit, name="submit"),

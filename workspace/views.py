@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,10 @@ from commitments.services import reports as report_service
 
 from .filters import ReviewQueueFilter
 from .forms import BulkReviewForm, ReportForm
+
+# What a publish form carries once the curator has said "yes, publish" on the confirmation
+# page: publishing cannot be undone, so a publish without it only asks.
+CONFIRMED = "yes"
 
 
 def _official_state(request):
@@ -126,8 +131,30 @@ def home(request):
             "rows": rows,
             "waiting": waiting,
             "overdue_count": sum(1 for row in rows if row["overdue"]),
+            "pending_count": sum(
+                1 for report in open_reports.values() if report.review_state in AWAITING_REVIEW
+            ),
         },
     )
+
+
+@login_required
+def pending(request):
+    """The state's reports waiting for the curators, newest submission first: where an
+    official lands after submitting, the report just sent at the top."""
+    state = _official_state(request)
+    reports = (
+        ProgressReport.objects.for_state(state)
+        .awaiting_review()
+        .select_related("commitment", "member_state")
+        .order_by("-submitted_at", "-pk")
+    )
+    return render(request, "workspace/pending.html", {"state": state, "reports": list(reports)})
+
+
+def _submitted(request, report):
+    messages.success(request, _("Report submitted: the curators have been told."))
+    return redirect(reverse("workspace:pending") + f"#report-{report.pk}")
 
 
 @login_required
@@ -154,9 +181,23 @@ def report_new(request, reference):
     )
     report = ProgressReport(commitment=commitment, member_state=state)
     initial = {"reported_on": timezone.localdate()}
+    previous_files = []
     if current is not None:
-        initial.update(status=current.status, percentage=current.percentage)
-    return _report_form(request, report, initial=initial, correcting=current)
+        # A correction starts from the state's current report: its figures, its narrative
+        # and its evidence links, all editable. Its files stay on that report (public once
+        # published); the form lists them, to attach again where they still apply.
+        previous = current.report
+        evidence = list(previous.evidence.order_by("pk"))
+        initial.update(
+            status=previous.status,
+            percentage=previous.percentage,
+            narrative=previous.narrative,
+            links="\n".join(item.url for item in evidence if item.url),
+        )
+        previous_files = [item for item in evidence if item.is_file]
+    return _report_form(
+        request, report, initial=initial, correcting=current, previous_files=previous_files
+    )
 
 
 @login_required
@@ -182,7 +223,7 @@ def _submitted_meanwhile(request, report):
     return _render_report(request, report, None, unsaved=request.POST, status=409)
 
 
-def _report_form(request, report, initial=None, correcting=None):
+def _report_form(request, report, initial=None, correcting=None, previous_files=()):
     editable = report.pk is None or report.is_editable
     if request.method == "POST" and editable:
         submitting = request.POST.get("action") == "submit"
@@ -206,13 +247,21 @@ def _report_form(request, report, initial=None, correcting=None):
             except report_service.OpenReportExists as opened:
                 return _opened_meanwhile(request, opened.existing)
             if submitting:
-                messages.success(request, _("Report submitted: the curators have been told."))
-                return redirect("workspace:home")
+                return _submitted(request, saved)
             messages.success(request, _("Draft saved."))
             return redirect("workspace:report", pk=saved.pk)
-        return _render_report(request, report, form, correcting=correcting, status=400)
+        return _render_report(
+            request,
+            report,
+            form,
+            correcting=correcting,
+            previous_files=previous_files,
+            status=400,
+        )
     form = ReportForm(instance=report, initial=initial) if editable else None
-    return _render_report(request, report, form, correcting=correcting)
+    return _render_report(
+        request, report, form, correcting=correcting, previous_files=previous_files
+    )
 
 
 def _opened_meanwhile(request, existing):
@@ -251,7 +300,14 @@ def _stale_form(request, current):
 
 
 def _render_report(
-    request, report, form, correcting=None, saved_version=None, unsaved=None, status=200
+    request,
+    report,
+    form,
+    correcting=None,
+    saved_version=None,
+    unsaved=None,
+    previous_files=(),
+    status=200,
 ):
     evidence = list(report.evidence.all()) if report.pk else []
     history = []
@@ -267,6 +323,7 @@ def _render_report(
             "evidence": evidence,
             "history": history,
             "correcting": correcting,
+            "previous_files": previous_files,
             "saved_version": saved_version,
             "unsaved": unsaved,
         },
@@ -287,8 +344,7 @@ def report_submit(request, pk):
         report_service.submit(report, by=request.user)
     except report_service.ReviewError:
         return _submitted_meanwhile(request, _report_for_official(request, pk))
-    messages.success(request, _("Report submitted: the curators have been told."))
-    return redirect("workspace:home")
+    return _submitted(request, report)
 
 
 @login_required
@@ -328,6 +384,8 @@ def review_queue(request):
     if request.method == "POST":
         form = BulkReviewForm(request.POST)
         if form.is_valid():
+            if form.cleaned_data["action"] == "publish" and not _confirmed(request):
+                return _confirm_bulk_publish(request, form.cleaned_data)
             result = _bulk_review(request, form.cleaned_data)
             if not result.left:
                 return redirect(request.get_full_path())
@@ -338,11 +396,18 @@ def review_queue(request):
             status = 400
     else:
         form = BulkReviewForm()
+    return review_queue_page(request, form, status)
+
+
+def _queue():
+    """Every report awaiting review, in the queue's order: oldest submission first."""
+    return ProgressReport.objects.awaiting_review().order_by("submitted_at", "pk")
+
+
+def review_queue_page(request, form, status=200):
     queue = ReviewQueueFilter(
         request.GET,
-        queryset=ProgressReport.objects.awaiting_review()
-        .select_related("commitment", "member_state", "author")
-        .order_by("submitted_at", "pk"),
+        queryset=_queue().select_related("commitment", "member_state", "author"),
     )
     page = Paginator(queue.qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -353,6 +418,65 @@ def review_queue(request):
     )
 
 
+def _confirmed(request):
+    return request.POST.get("confirm") == CONFIRMED
+
+
+def _still_publishable(report, expected_version):
+    """None when ``report``, as just read from the database, may still be published at the
+    version the curator saw; otherwise the ``ReviewError`` that publishing would raise."""
+    if report.review_state not in AWAITING_REVIEW:
+        return report_service.ReviewError(report)
+    if expected_version is not None and expected_version != report.version:
+        return report_service.ReviewError(report, changed=True)
+    return None
+
+
+def _confirm_bulk_publish(request, cleaned):
+    """The selection to publish, read again from the database, with the state's current
+    figure beside each: nothing is published until the curator says yes. A selection none
+    of which can be published any more is a 409 back on the queue."""
+    chosen = list(cleaned["reports"].select_related("commitment", "member_state").order_by("pk"))
+    versions = cleaned["versions"]
+    ready, left = [], []
+    for report in chosen:
+        error = _still_publishable(report, versions.get(report.pk))
+        if error is None:
+            ready.append(report)
+        else:
+            left.append((report, error))
+    for report, error in left:
+        messages.warning(
+            request, _("%(report)s was not published: %(reason)s.") % _left_as_it_was(report, error)
+        )
+    if not ready:
+        return review_queue_page(request, BulkReviewForm(), status=409)
+    return render(
+        request,
+        "workspace/review_confirm.html",
+        {
+            "reports": ready,
+            "current": _current_figures(ready),
+            "bulk": True,
+            "back": request.get_full_path(),
+        },
+    )
+
+
+def _current_figures(reports):
+    """{(commitment id, member state id): CurrentProgress} for these reports' pairs: the
+    figure each state has published now, shown beside the submitted one (one query)."""
+    if not reports:
+        return {}
+    pairs = Q()
+    for report in reports:
+        pairs |= Q(commitment_id=report.commitment_id, member_state_id=report.member_state_id)
+    return {
+        (row.commitment_id, row.member_state_id): row
+        for row in CurrentProgress.objects.filter(pairs)
+    }
+
+
 def _bulk_review(request, cleaned):
     """Publish or return each chosen report on its own; one message for those done and one
     per report left as it was, saying why."""
@@ -360,13 +484,13 @@ def _bulk_review(request, cleaned):
     if cleaned["action"] == "publish":
         result = report_service.publish_many(chosen, by=request.user, versions=cleaned["versions"])
         done = _("%(count)d report(s) published.")
-        left = _("Report %(number)s (%(reference)s · %(state)s) was not published: %(reason)s.")
+        left = _("%(report)s was not published: %(reason)s.")
     else:
         result = report_service.return_many(
             chosen, by=request.user, reason=cleaned["reason"], versions=cleaned["versions"]
         )
         done = _("%(count)d report(s) returned.")
-        left = _("Report %(number)s (%(reference)s · %(state)s) was not returned: %(reason)s.")
+        left = _("%(report)s was not returned: %(reason)s.")
     if result.done or not result.left:
         messages.success(request, done % {"count": len(result.done)})
     for report, error in result.left:
@@ -375,12 +499,7 @@ def _bulk_review(request, cleaned):
 
 
 def _left_as_it_was(report, error):
-    return {
-        "number": report.pk,
-        "reference": report.commitment.reference,
-        "state": report.member_state.name,
-        "reason": error.reason,
-    }
+    return {"report": report.title, "reason": error.reason}
 
 
 def _posted_version(request):
@@ -391,6 +510,10 @@ def _posted_version(request):
 
 @login_required
 def review_report(request, pk):
+    """One report, the state's current published figure beside it, and the two decisions.
+    Publishing asks first (it cannot be undone): a publish without the confirmation shows
+    the confirmation page and changes nothing. Both steps re-read the report from the
+    database; one someone else moved on meanwhile is a 409."""
     _require_curator(request)
     report = _report_for_review(pk)
     return_form = ReturnForm()
@@ -400,12 +523,26 @@ def review_report(request, pk):
         try:
             if report.review_state not in AWAITING_REVIEW and action in ("publish", "return"):
                 raise report_service.ReviewError(report)
+            if action == "publish" and not _confirmed(request):
+                error = _still_publishable(report, _posted_version(request))
+                if error is not None:
+                    raise error
+                return render(
+                    request,
+                    "workspace/review_confirm.html",
+                    {
+                        "reports": [report],
+                        "current": _current_figures([report]),
+                        "bulk": False,
+                        "back": reverse("workspace:review_report", args=[report.pk]),
+                    },
+                )
             if action == "publish":
                 report_service.publish(
                     report, by=request.user, expected_version=_posted_version(request)
                 )
                 messages.success(request, _("Report published."))
-                return redirect("workspace:review")
+                return redirect("workspace:review_report", pk=report.pk)
             if action == "return":
                 return_form = ReturnForm(request.POST)
                 if return_form.is_valid():
@@ -416,7 +553,7 @@ def review_report(request, pk):
                         expected_version=_posted_version(request),
                     )
                     messages.success(request, _("Report returned to its state."))
-                    return redirect("workspace:review")
+                    return redirect("workspace:review_report", pk=report.pk)
             status = 400
         except report_service.ReviewError as error:
             if error.report is None:
@@ -434,6 +571,10 @@ def review_report(request, pk):
         "workspace/review_report.html",
         {
             "report": report,
+            "current": _current_figures([report]).get(
+                (report.commitment_id, report.member_state_id)
+            ),
+            "next_report": _next_in_queue(report),
             "return_form": return_form,
             "evidence": list(report.evidence.all()),
             "history": history,
@@ -441,6 +582,20 @@ def review_report(request, pk):
         },
         status=status,
     )
+
+
+def _next_in_queue(report):
+    """The report after ``report`` in the queue's order, else the first one still waiting
+    (``report`` itself never): where the curator goes on after deciding on this one."""
+    queue = _queue().exclude(pk=report.pk).select_related("commitment", "member_state")
+    if report.submitted_at is not None:
+        later = queue.filter(
+            Q(submitted_at__gt=report.submitted_at)
+            | Q(submitted_at=report.submitted_at, pk__gt=report.pk)
+        ).first()
+        if later is not None:
+            return later
+    return queue.first()
 
 
 def _report_for_review(pk):

@@ -52,12 +52,8 @@ def official_addresses(report):
     return list(users.values_list("email", flat=True))
 
 
-def _describe(report):
-    return f"{report.commitment.reference} · {report.member_state.name} · {report.reported_on}"
-
-
 def report_submitted(report):
-    subject = gettext("Report submitted for review: %(report)s") % {"report": _describe(report)}
+    subject = gettext("Report submitted for review: %(report)s") % {"report": report.title}
     body = "\n\n".join(
         [
             gettext("%(state)s submitted a progress report on commitment %(reference)s.")
@@ -70,7 +66,7 @@ def report_submitted(report):
 
 
 def report_returned(report):
-    subject = gettext("Report returned: %(report)s") % {"report": _describe(report)}
+    subject = gettext("Report returned: %(report)s") % {"report": report.title}
     body = "\n\n".join(
         [
             gettext("A curator returned your progress report on commitment %(reference)s.")
@@ -85,7 +81,7 @@ def report_returned(report):
 
 
 def report_published(report):
-    subject = gettext("Report published: %(report)s") % {"report": _describe(report)}
+    subject = gettext("Report published: %(report)s") % {"report": report.title}
     body = "\n\n".join(
         [
             gettext("Your progress report on commitment %(reference)s is now public.")

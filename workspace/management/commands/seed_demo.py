@@ -26,6 +26,7 @@ from commitments.models import (
 )
 from commitments.services import reports as report_service
 from indicators.demo import create_demo_indicators
+from outbox.models import OutgoingEmail
 
 # username: (member state or None for the curator, password). Documented in the README.
 DEMO_ACCOUNTS = {
@@ -75,7 +76,14 @@ class Command(BaseCommand):
             raise CommandError("The plan is not loaded: run `manage.py ensure_plan` first.")
 
         users = self._accounts()
-        self._demo_reports(users)
+        created = self._demo_reports(users)
+        if created:
+            self.stdout.write(
+                f"Demo reports: {created}, one in each review state (demo e-mail addresses "
+                "are made up, so no e-mail is sent)."
+            )
+        else:
+            self.stdout.write("Demo reports: already there, left as they were.")
         create_demo_indicators(
             {user.official_profile.member_state.iso_code: user for user in _officials(users)},
             users["curadora-demo"],
@@ -116,14 +124,18 @@ class Command(BaseCommand):
                 users[username] = user
         return users
 
+    @transaction.atomic
     def _demo_reports(self, users):
         """A few reports in every review state, written through the workflow so that their
-        history reads like real use. Created once: a second run leaves them as they are."""
+        history reads like real use; returns how many (0: a second run leaves them as they
+        are). The workflow's e-mails are dropped before they are sent: they would go to the
+        made-up demo addresses (and to CURATORS_EMAIL) about made-up reports."""
         mx, ar = users["oficial-mx-demo"], users["oficial-ar-demo"]
         curator = users["curadora-demo"]
         if ProgressReport.objects.filter(is_demo=True, author__in=[mx, ar]).exists():
-            return
+            return 0
         today = timezone.localdate()
+        last_email = OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
 
         def draft(user, reference, status, percentage, narrative, days_ago):
             report = ProgressReport(
@@ -185,6 +197,9 @@ class Command(BaseCommand):
         )
 
         draft(mx, "5.1", Status.IN_PROGRESS, 25, "Demo: borrador en preparación.", 2)
+        # Deleted in the transaction that queued them: the worker finds nothing to send.
+        OutgoingEmail.objects.filter(pk__gt=last_email or 0, key__startswith="report-").delete()
+        return ProgressReport.objects.filter(is_demo=True, author__in=[mx, ar]).count()
 
     def _bulk_reports(self, count, leaves, states, batch_size, rng):
         """``count`` published reports, each commitment × state pair progressing over time:
