@@ -79,9 +79,28 @@ THROTTLED = OpenApiResponse(
         )
     ],
 )
+# Any operation: a parameter, the address or a cookie holding a NUL is refused before the
+# API reads it (celac_ppt.middleware.RequestLimitsMiddleware), with the same body as a bad
+# filter, keyed by the parameter's name ("address" or "cookie" for those).
+REFUSED = OpenApiResponse(
+    s.FilterErrorSerializer,
+    description=(
+        "A parameter, the address or a cookie holds a character that is not accepted (NUL): "
+        "nothing is returned."
+    ),
+    examples=[
+        OpenApiExample(
+            "NUL in a parameter",
+            value={"errors": {"q": ["Este valor contiene un carácter que no se acepta (NUL)."]}},
+        )
+    ],
+)
 BAD_FILTER = OpenApiResponse(
     s.FilterErrorSerializer,
-    description="A filter's value is not valid: nothing is returned.",
+    description=(
+        "A filter's value is not valid, or a parameter, the address or a cookie holds a NUL: "
+        "nothing is returned."
+    ),
     examples=[
         OpenApiExample(
             "Unknown work area",
@@ -89,7 +108,7 @@ BAD_FILTER = OpenApiResponse(
         )
     ],
 )
-ERRORS = {404: NOT_FOUND, 429: THROTTLED}
+ERRORS = {400: REFUSED, 404: NOT_FOUND, 429: THROTTLED}
 
 COMMITMENT_EXAMPLE = {
     "reference": "1.1",
@@ -167,6 +186,7 @@ class Root(ApiView):
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="{name: absolute address} of each collection."
             ),
+            400: REFUSED,
             429: THROTTLED,
         },
     )
@@ -362,7 +382,7 @@ class CommitmentList(ApiView):
         "shows them, under the same filters. The rows are those of "
         "`/commitments/data.json` with the same query.",
         parameters=_filter_parameters(),
-        responses={200: s.CommitmentSerializer(many=True), 400: BAD_FILTER, **ERRORS},
+        responses={200: s.CommitmentSerializer(many=True), **ERRORS, 400: BAD_FILTER},
         examples=[OpenApiExample("A commitment", value=COMMITMENT_EXAMPLE, response_only=True)],
     )
     def get(self, request):
@@ -592,7 +612,7 @@ class MilestoneList(ApiView):
                 description="Only milestones in this status.",
             ),
         ],
-        responses={200: s.MilestoneSerializer(many=True), 400: BAD_FILTER, **ERRORS},
+        responses={200: s.MilestoneSerializer(many=True), **ERRORS, 400: BAD_FILTER},
     )
     def get(self, request):
         form = MilestoneFilter(request.GET)
@@ -626,7 +646,7 @@ class History(ApiView):
         description="For each month in which reports were published: how many, by how many "
         "states on how many commitments, the mean of their percentages, and the same up to "
         "the end of the month. Derived from the published reports by month of publication.",
-        responses={200: s.HistoryMonthSerializer(many=True), 429: THROTTLED},
+        responses={200: s.HistoryMonthSerializer(many=True), 400: REFUSED, 429: THROTTLED},
     )
     def get(self, request):
         return Response(s.HistoryMonthSerializer(monthly_history(), many=True).data)
@@ -699,7 +719,7 @@ class IndicatorValueList(ApiView):
                 description="Only this member state's values (ISO code, e.g. MX).",
             ),
         ],
-        responses={200: s.IndicatorValueSerializer(many=True), 400: BAD_FILTER, **ERRORS},
+        responses={200: s.IndicatorValueSerializer(many=True), **ERRORS, 400: BAD_FILTER},
     )
     def get(self, request):
         values = current_published_values()
