@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,36 @@ from areas.models import Agency, ThematicAxis, WorkArea
 from areas.plan_text import LANGUAGES
 
 from .models import Commitment, MemberState
+from .services.current import current_plan
+from .services.folding import fold
 from .services.progress import STATUS_CHOICES
+
+# The plan the texts below were folded from, and {commitment id: (reference, folded texts)}:
+# folded once for each plan a process reads, not on every search.
+_searchable = (None, {})
+
+
+def searchable_texts(plan):
+    """{commitment id: (its reference, its text, deadline and parent's text in every
+    language, folded)} for ``plan``, kept until the plan changes."""
+    global _searchable
+    kept_plan, texts = _searchable
+    if kept_plan is not plan:
+        texts = {}
+        for commitment in plan.commitments:
+            parent = plan.commitment_by_id.get(commitment.parent_id)
+            parts = []
+            for lang in LANGUAGES:
+                parts += [
+                    getattr(commitment, f"text_{lang}"),
+                    getattr(commitment, f"due_label_{lang}"),
+                ]
+                if parent is not None:
+                    parts.append(getattr(parent, f"text_{lang}"))
+            texts[commitment.pk] = (commitment.reference, fold(" ".join(p for p in parts if p)))
+        _searchable = (plan, texts)
+    return texts
+
 
 # value: (label, key function over a list row, descending?). Rows without a value go last.
 SORT_CHOICES = [
@@ -164,18 +192,17 @@ class CommitmentFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         """Each word in the commitment's text, its deadline or its parent's text, in any of
         the plan's languages (a reader may search the Spanish original from any page), or
-        the start of its reference."""
-        condition = Q()
-        for word in value.split():
-            either = Q(reference__startswith=word)
-            for lang in LANGUAGES:
-                either |= (
-                    Q(**{f"text_{lang}__icontains": word})
-                    | Q(**{f"due_label_{lang}__icontains": word})
-                    | Q(**{f"parent__text_{lang}__icontains": word})
-                )
-            condition &= either
-        return queryset.filter(condition)
+        the start of its reference; accents and case aside ("oceanica" finds "oceánica"),
+        as the site's search compares them."""
+        words = fold(value).split()
+        texts = searchable_texts(current_plan())
+        return queryset.filter(
+            pk__in=[
+                pk
+                for pk, (reference, text) in texts.items()
+                if all(reference.startswith(word) or word in text for word in words)
+            ]
+        )
 
     def filter_state(self, queryset, name, value):
         return queryset

@@ -52,6 +52,24 @@ def test_list_filters_by_free_text_in_commitment_parent_or_reference(client, pla
     assert "3.1.2" in list_refs(client, "q=Red+CELAC")
 
 
+@pytest.mark.parametrize("query", ["oceanica", "OCEÁNICA", "Oceánica sostenible"])
+def test_list_search_ignores_accents_and_case(client, plan, query):
+    found = list_refs(client, "q=" + query)
+    # 13.1 and its sub-commitments speak of the "economía oceánica sostenible".
+    assert {"13.1", "13.1.1"} <= set(found)
+    assert found == list_refs(client, "q=oce%C3%A1nica")
+
+
+def test_list_search_sees_a_plan_edit_at_once(client, plan):
+    from commitments.models import Commitment
+
+    assert list_refs(client, "q=zafiro") == []
+    commitment = Commitment.objects.get(reference="2.1")
+    commitment.text_es = commitment.text_es + " Zafiro."
+    commitment.save()
+    assert list_refs(client, "q=zafiro") == ["2.1"]
+
+
 def test_list_filters_by_area_axis_and_agency(client, plan):
     assert list_refs(client, "area=3") == ["3.1", "3.1.1", "3.1.2"]
     assert set(list_refs(client, "axis=3")) >= {"2.1", "2.2", "2.3", "2.4"}

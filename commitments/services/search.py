@@ -19,7 +19,6 @@ reports are read.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -31,6 +30,7 @@ from areas.models import Agency, Objective, WorkArea
 
 from ..models import Commitment, MemberState, ProgressReport
 from .current import current_plan
+from .folding import fold
 from .tables import with_plan_objects
 
 # The text search configuration migration 0006 creates on PostgreSQL.
@@ -45,15 +45,6 @@ EXCERPT_CHARS = 240
 EMPTY = _("Type one or more words to search for.")
 TOO_LONG = _("Search for at most %(limit)s characters.")
 NO_WORDS = _("Search for words: letters or numbers.")
-
-
-def fold(text):
-    """``text`` lower-cased and without accents ("Oceánica" → "oceanica"): what both the
-    query and the texts are compared as."""
-    if text is None:
-        return None
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 class SearchError(ValueError):
