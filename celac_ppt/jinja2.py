@@ -15,6 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from areas.plan_text import versions as plan_versions
+from commitments.services.progress import PRELIMINARY_BELOW
 from indicators import formatting as indicator_formatting
 from public import formatting
 
@@ -67,6 +68,7 @@ def environment(**options):
         indicator_regional_text=indicator_formatting.regional_text,
         period_label=indicator_formatting.period_label,
         indicator_coverage_text=indicator_formatting.coverage_text,
+        preliminary_below=PRELIMINARY_BELOW,
     )
     env.filters.update(
         pct=formatting.pct,

@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from markupsafe import Markup
 
 from areas.models import Agency, WorkArea
+from areas.plan_text import versions as plan_versions
 from celac_ppt.http import never_kept
 from commitments.models import MemberState, Milestone, ProgressReport
 from commitments.services import columns
@@ -27,6 +28,15 @@ from commitments.services import milestones as milestone_service
 from commitments.services import search as plan_search
 from commitments.services.current import current
 from commitments.services.links import absolute
+from commitments.services.overview import (
+    ATTENTION_KINDS,
+    DEFAULT_RANKING_SORT,
+    comparison,
+    needs_attention,
+    rank,
+    ranking_sort,
+    standings,
+)
 from commitments.services.progress import (
     AGEING,
     DUE_SOON_DAYS,
@@ -51,6 +61,7 @@ from indicators.columns import PACKAGE_TABLES
 
 from . import map as state_map
 from .formatting import link, pct
+from .forms import CompareForm
 from .indicators import indicators_of
 
 PAGE_SIZE = 20
@@ -72,51 +83,62 @@ def linked_breakdowns(rollup, plan):
     }
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixCell:
-    """One cell of the state × work area matrix, as the page writes it: its colour bucket,
-    its title (state, area, value and coverage in words), its value and "reported/total"
-    (``parts`` is None when the state has no report in the area)."""
+# The work areas' short names in the matrix's header, in the reader's language (the legend
+# under the matrix gives the full names).
+AREA_ABBREVIATIONS = {
+    1: pgettext_lazy("work area 1, short", "Aerospace"),
+    2: pgettext_lazy("work area 2, short", "Risks"),
+    3: pgettext_lazy("work area 3, short", "Science"),
+    4: pgettext_lazy("work area 4, short", "Rectors"),
+    5: pgettext_lazy("work area 5, short", "Procurement"),
+    6: pgettext_lazy("work area 6, short", "Antimicrobials"),
+    7: pgettext_lazy("work area 7, short", "Anti-corruption"),
+    8: pgettext_lazy("work area 8, short", "China forum"),
+    9: pgettext_lazy("work area 9, short", "UNGA"),
+    10: pgettext_lazy("work area 10, short", "Governance"),
+    11: pgettext_lazy("work area 11, short", "Prize"),
+    12: pgettext_lazy("work area 12, short", "Coord."),
+    13: pgettext_lazy("work area 13, short", "Oceans"),
+    14: pgettext_lazy("work area 14, short", "Tourism"),
+}
+# How many items of each "needs attention" list, and states of each, the dashboard names;
+# the attention page names them all.
+ATTENTION_ON_DASHBOARD = 3
+STATES_ON_DASHBOARD = 4
 
-    bucket: str
-    title: str
-    value: str
-    parts: str | None
+
+def abbreviated(area):
+    short = AREA_ABBREVIATIONS.get(area.number)
+    return str(short) if short else plan_versions(area, "name")[1].split()[0]
 
 
 def matrix_rows(rollup, states, areas):
-    """The matrix's rows: [(state, [MatrixCell, ...]), ...].
+    """The matrix's rows: [(state, [(bucket, text), ...]), ...], ``text`` the value and
+    "reported/total" on a second line, or "—" without a report.
 
     The dashboard shows several hundred cells but only a few dozen distinct figures, so each
     figure's words are made once."""
-    of_reported = gettext("%(reported)s of %(total)s reported")
-    area_labels = {area.pk: f"{area.number}. {area.name}" for area in areas}
     kinds = {}
     rows = []
     for state, cells in matrix(rollup, states, areas):
         row = []
-        for area, fig in cells:
-            percent, reported, total = fig.percent, fig.parts_reported, fig.parts_total
-            kind = kinds.get((percent, reported, total))
+        for _area, fig in cells:
+            key = (fig.percent, fig.parts_reported, fig.parts_total)
+            kind = kinds.get(key)
             if kind is None:
-                value = pct(percent)
-                coverage = of_reported % {"reported": reported, "total": total}
-                kind = kinds[percent, reported, total] = (
-                    bucket(percent),
-                    f"{value} — {coverage}",
-                    value,
-                    None if percent is None else f"{reported}/{total}",
-                )
-            row.append(
-                MatrixCell(
-                    kind[0],
-                    f"{state.local_name} · {area_labels[area.pk]}: {kind[1]}",
-                    kind[2],
-                    kind[3],
-                )
-            )
+                text = "—" if fig.percent is None else f"{pct(fig.percent)}\n{key[1]}/{key[2]}"
+                kind = kinds[key] = (bucket(fig.percent), text)
+            row.append(kind)
         rows.append((state, row))
     return rows
+
+
+def area_rows(rollup, areas):
+    """Each work area with its figure and the distribution of its pairs' statuses."""
+    return [
+        (area, rollup.area(area.id), rollup.distribution(rollup.top_level_by_area.get(area.id, [])))
+        for area in areas
+    ]
 
 
 def dashboard(request):
@@ -125,32 +147,107 @@ def dashboard(request):
     states = MemberState.by_local_name(plan.states)
     rows = [make_row(commitment, rollup) for commitment in commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
-    rows_by_area = {}
-    for row in rows:
-        rows_by_area.setdefault(row.commitment.area_id, []).append(row)
+    breakdown = linked_breakdowns(rollup, plan)
     context = {
         "region": rollup.region(),
+        "distribution": rollup.distribution(),
+        "area_rows": area_rows(rollup, areas),
+        "attention": needs_attention(plan, rollup),
+        "attention_kinds": ATTENTION_KINDS,
+        "attention_items": ATTENTION_ON_DASHBOARD,
+        "attention_states": STATES_ON_DASHBOARD,
         "states_total": len(states),
         "reporting_states": len(rollup.reporting_state_ids),
         "commitments_total": len(commitments),
-        "status_counts": rollup.status_counts(),
-        "breakdowns": linked_breakdowns(rollup, plan),
-        "areas": areas,
+        "breakdowns": {by: breakdown[by] for by in ("axis", "agency")},
+        "areas": [(area, abbreviated(area)) for area in areas],
         "matrix": matrix_rows(rollup, states, areas),
         "latest_reports": latest_published(plan),
-        "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
         "overdue_count": sum(1 for row in with_deadline if row.overdue),
-        "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
-        "without_deadline": len(rows) - len(with_deadline),
-        "due_soon_days": DUE_SOON_DAYS,
+        "deadlines_total": len(with_deadline),
         "today": rollup.today,
-        "freshness_grid": [(area, rows_by_area.get(area.id, [])) for area in areas],
-        "freshness_counts": [
-            (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
-            for light in (FRESH, AGEING, STALE)
-        ],
     }
     return render(request, "public/dashboard.html", context)
+
+
+def attention(request):
+    """Everything that needs attention, in full: the dashboard's section names the first."""
+    plan, rollup = current()
+    rows = [make_row(commitment, rollup) for commitment in plan.commitments]
+    with_deadline = [row for row in rows if row.commitment.due_date]
+    rows_by_area = {}
+    for row in rows:
+        rows_by_area.setdefault(row.commitment.area_id, []).append(row)
+    return render(
+        request,
+        "public/attention.html",
+        {
+            "attention": needs_attention(plan, rollup),
+            "attention_kinds": ATTENTION_KINDS,
+            "states_total": len(plan.states),
+            "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
+            "overdue_count": sum(1 for row in with_deadline if row.overdue),
+            "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
+            "without_deadline": len(rows) - len(with_deadline),
+            "due_soon_days": DUE_SOON_DAYS,
+            "freshness_grid": [(area, rows_by_area.get(area.id, [])) for area in plan.areas],
+            "freshness_counts": [
+                (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
+                for light in (FRESH, AGEING, STALE)
+            ],
+        },
+    )
+
+
+def state_list(request):
+    """The 33 member states ranked: progress, coverage, latest report, overdue commitments.
+
+    An unknown ``?sort=`` gives the default order and says so; it is never an error page,
+    as a ranking link may be mistyped or come from an older release."""
+    plan, rollup = current()
+    asked = request.GET.get("sort")
+    sort = ranking_sort(asked)
+    return render(
+        request,
+        "public/state_list.html",
+        {
+            "standings": rank(standings(plan, rollup), sort or DEFAULT_RANKING_SORT),
+            "sort": sort or DEFAULT_RANKING_SORT,
+            "bad_sort": asked if asked is not None and sort is None else None,
+            "region": rollup.region(),
+            "reportable": len(rollup.leaf_ids),
+        },
+    )
+
+
+def state_compare(request):
+    """Two to four member states side by side, by work area. Without ``?s=`` the page
+    offers the choice; a wrong choice is a 400 with the form and its message."""
+    plan, rollup = current()
+    form = CompareForm(
+        request.GET if "s" in request.GET else None,
+        states=MemberState.by_local_name(plan.states),
+    )
+    chosen, status = [], 200
+    if form.is_bound:
+        if form.is_valid():
+            chosen = form.cleaned_data["s"]
+        else:
+            status = 400
+    by_area = comparison(plan, rollup, chosen) if chosen else []
+    standing = {s.state.id: s for s in standings(plan, rollup)} if chosen else {}
+    return render(
+        request,
+        "public/state_compare.html",
+        {
+            "form": form,
+            "chosen": [
+                (state, rollup.state_overall(state.id), standing[state.id]) for state in chosen
+            ],
+            "by_area": [(area, abbreviated(area), figures) for area, figures in by_area],
+        },
+        status=status,
+    )
 
 
 def commitment_list(request):
@@ -194,6 +291,7 @@ def commitment_detail(request, reference):
         {
             "commitment": commitment,
             "row": make_row(commitment, rollup),
+            "distribution": rollup.distribution([commitment.id]),
             "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
             "agencies": agencies,
             "state_rows": state_rows,
@@ -242,6 +340,7 @@ def state_detail(request, iso_code):
         {
             "state": state,
             "overall": rollup.state_overall(state.id),
+            "distribution": rollup.distribution(state_ids=[state.id]),
             "region": rollup.region(),
             "by_area": [
                 (
@@ -324,6 +423,7 @@ def area_detail(request, number):
             "officials": list(area.officials.all()),
             "objectives": list(area.objectives.all()),
             "progress": rollup.area(area.id),
+            "distribution": rollup.distribution(rollup.top_level_by_area.get(area.id, [])),
             "commitment_tree": _tree(rows),
             "milestones": milestone_service.of_area(plan, area),
             "download_query": urlencode({"area": area.number}),

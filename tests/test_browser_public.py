@@ -31,8 +31,14 @@ def test_dashboard_to_area_to_commitment(page, site):
     assert page.url == site + "/es/"
     assert page.locator("h1").count() == 1
     assert page.locator("table.matrix tbody tr").count() == 33
-    assert "5 de 33" in page.locator(".kpis").inner_text()
-    page.locator("#area-heading + ul").get_by_role("link", name="Acción Turística Común").click()
+    assert (
+        "5 de 33 Estados miembros han informado"
+        in page.locator("section:has(#glance-heading)").inner_text()
+    )
+    # The table of contents leads to each question's section.
+    page.locator(".toc").get_by_role("link", name="Dónde está detenido").click()
+    assert page.url.endswith("#stuck-heading")
+    page.locator(".area-rows").get_by_role("link", name="Acción Turística Común").click()
     page.wait_for_url("**/es/areas/14/")
     assert "Acción Turística Común" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Celebración de Cumbre Mundial de arqueología").click()

@@ -74,41 +74,37 @@ def test_dashboard_without_reports_says_so_rather_than_zero(client, plan):
     assert "No report has been published yet." in page
 
 
-def test_dashboard_counts_commitments_by_status(client, plan):
+def test_dashboard_counts_each_state_on_each_commitment_by_its_own_status(client, plan):
     published("1.1", "MX", 100)
     published("2.1", "MX", 0)
     published("2.2", "MX", 30)
-    response = get(client)
-    counts = dict(
-        (label, int(count))
-        for label, count in re.findall(
-            r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td></tr>',
-            response.content.decode(),
-        )
-    )
-    assert counts["Completed"] == 1
-    assert counts["Not started"] == 1
-    assert counts["In progress"] == 1
-    assert counts["No reports yet"] == 34 - 3
-    assert counts["Suspended"] == 0
+    published("2.2", "AR", 20, status=Status.SUSPENDED)
+    html = get(client).content.decode()
+    stuck = html.split('id="stuck-heading"', 1)[1].split("</section>", 1)[0]
+    whole = re.search(r"<tfoot><tr><th scope=\"row\">Whole plan</th>(.*?)</tr>", stuck).group(1)
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', whole)]
+    # Completed, in progress, not started, suspended, no report: of 33 states × 32
+    # commitments states report on.
+    assert counts == [1, 1, 1, 1, 33 * 32 - 4]
+    assert "Completed 1" in stuck and "Suspended 1" in stuck
 
 
 def test_dashboard_shows_progress_by_area_axis_and_agency_with_tables(client, plan):
     published("14.1", "MX", 80)
     html = get(client).content.decode()
     for heading in (
-        "Progress by work area",
+        "Where it is stuck",
         "Progress by thematic axis",
         "Progress by responsible agency",
     ):
         assert heading in html
     # Each chart has its table equivalent and its downloads.
-    assert html.count('class="table-equivalent"') >= 4
-    for by in ("area", "axis", "agency", "status"):
+    assert html.count('class="table-equivalent"') >= 3
+    for by in ("area", "axis", "agency"):
         assert reverse("opendata:breakdown", args=[by, "csv"]) in html
     # Area 14 (ST, SEMARNAT-free): 80 % from one state; its agency ST too.
     area_row = re.search(r'href="/en/areas/14/".*?</li>', html, flags=re.S).group(0)
-    assert "80 %" in area_row and "1 of 33 states reported" in area_row
+    assert "80 %" in area_row and "In progress 1" in area_row
     agency_row = re.search(r'href="/en/agencies/ST/".*?</li>', html, flags=re.S).group(0)
     assert "80 %" in agency_row
 
@@ -121,13 +117,26 @@ def test_matrix_has_33_states_by_14_areas_with_values_and_coverage_in_text(clien
     assert matrix.count('<th scope="row">') == 33
     assert matrix.count('class="cell ') == 33 * 14
     argentina = re.search(r"Argentina</a></th>(.*?)</tr>", matrix, flags=re.S).group(1)
-    cells = re.findall(r'<td class="cell (cell-\w+)" title="([^"]*)">(.*?)</td>', argentina)
+    cells = re.findall(r'<td class="cell (cell-\w+)">(.*?)</td>', argentina, flags=re.S)
     assert len(cells) == 14
-    css, title, body = cells[1]  # area 2: four commitments, Argentina reported on two
+    css, body = cells[1]  # area 2: four commitments, Argentina reported on two
     assert css == "cell-p3"
-    assert "50 %" in body and "2/4" in body
-    assert "50 % — 2 of 4 reported" in title
-    assert cells[0][0] == "cell-none" and "—" in cells[0][2]
+    assert body == "50 %\n2/4"
+    assert cells[0] == ("cell-none", "—")
+    # The header names each area (abbreviated), the legend in full, in the reader's
+    # language; the legend's plan texts are marked as translations beside the Spanish.
+    assert ">2 Risks</a></th>" in matrix
+    assert (
+        '<strong>2 Risks</strong>: <span lang="en">Comprehensive disaster risk management</span>'
+        ' <span class="tag-unofficial">unofficial translation</span>'
+        ' <span class="plan-original" lang="es">Gestión integral de riesgos por desastres</span>'
+    ) in html
+    spanish = client.get("/es/").content.decode()
+    assert ">2 Riesgos</a></th>" in spanish
+    assert (
+        '<strong>2 Riesgos</strong>: <span lang="es">Gestión integral de riesgos por desastres'
+        in spanish
+    )
 
 
 def test_latest_published_reports_are_listed_newest_first(client, plan):
@@ -142,10 +151,10 @@ def test_overdue_commitments_are_shown_honestly(client, plan):
     # Every deadline of the plan (2020–2021) has passed: all ten are overdue but 9.1.
     published("9.1", "MX", 100)
     published("13.1.2", "MX", 99)
-    page = text_of(get(client))
+    page = text_of(get(client, "/attention/"))
     assert "9 of the 10 commitments with a deadline are overdue" in page
     assert "0 are due in the next 90 days" in page
-    deadlines = get(client).content.decode().split('id="deadlines-heading"', 1)[1]
+    deadlines = get(client, "/attention/").content.decode().split('id="deadlines-heading"', 1)[1]
     deadlines = deadlines.split("</table>", 1)[0]
     assert deadlines.count("row-overdue") == 9
 
@@ -154,7 +163,7 @@ def test_every_commitment_has_a_freshness_light(client, plan):
     today = datetime.date.today()
     published("1.1", "MX", 50, reported_on=today - datetime.timedelta(days=30))
     published("2.1", "MX", 50, reported_on=today - datetime.timedelta(days=500))
-    html = get(client).content.decode()
+    html = get(client, "/attention/").content.decode()
     grid = html.split('class="freshness-grid"', 1)[1].split("</dl>", 1)[0]
     assert grid.count('class="chip"') == 34
     assert re.search(r'light-green"[^>]*></span>1\.1<', grid)

@@ -163,6 +163,9 @@ def pages(plan):
         "/search/?q=",
         "/indicators/",
         f"/indicators/{indicator.pk}/",
+        "/attention/",
+        "/states/",
+        "/states/compare/?s=MX&s=AR",
         "/no-such-page/",
     ]
     return paths, data

@@ -5,6 +5,7 @@ kept plan and figures alone (commitments.services.current).
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -55,9 +56,8 @@ def submitted(reference, iso_code, percentage, status=Status.IN_PROGRESS):
 
 
 def reported_states(html):
-    # The dashboard's "Member states that have reported" figure.
-    after = html.split("Member states that have reported</p>", 1)[1]
-    return after.split('class="stat">', 1)[1].split("<", 1)[0]
+    # The dashboard's "… of 33 member states have reported" figure, e.g. "1 of 33".
+    return re.search(r"(\d+ of \d+) member states have reported\.", html).group(1)
 
 
 def test_a_page_after_nothing_changed_reads_neither_the_plan_nor_the_current_states(client, plan):

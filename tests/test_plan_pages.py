@@ -13,7 +13,7 @@ def test_home_lists_the_fourteen_areas_with_axis_and_agencies(client, plan):
     response = client.get("/es/")
     assert response.status_code == 200
     page = response.content.decode()
-    progress_by_area = page.split('id="area-heading"', 1)[1].split("</ul>", 1)[0]
+    progress_by_area = page.split('id="stuck-heading"', 1)[1].split("</ul>", 1)[0]
     for number in range(1, 15):
         assert f'href="/es/areas/{number}/"' in progress_by_area
     assert "Cooperación aeroespacial y aeronáutica" in page

@@ -42,9 +42,9 @@ def fetch(server, path, **headers):
 
 
 def reported_states(body):
-    """The Spanish dashboard's "Estados miembros que han informado" figure, e.g. "3 de 33"."""
-    after = body.decode().split("Estados miembros que han informado</p>", 1)[1]
-    return after.split('class="stat">', 1)[1].split("<", 1)[0]
+    """The Spanish dashboard's "… de 33 Estados miembros han informado" figure, e.g.
+    "3 de 33"."""
+    return re.search(r"(\d+ de \d+) Estados miembros han informado\.", body.decode()).group(1)
 
 
 @pytest.fixture(scope="module")

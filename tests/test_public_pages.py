@@ -318,6 +318,10 @@ PAGES = [
     "/en/map/",
     "/es/search/?q=oceanica",
     "/fr/indicators/",
+    "/es/attention/",
+    "/en/states/",
+    "/en/states/?sort=-overdue",
+    "/pt/states/compare/?s=MX&s=AR",
     "REPORT",
 ]
 

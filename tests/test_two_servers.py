@@ -111,9 +111,8 @@ class Visitor:
 
 
 def _reported_states(html):
-    # The dashboard's "Member states that have reported" figure, in Spanish.
-    after = html.split("Estados miembros que han informado</p>", 1)[1]
-    return after.split('class="stat">', 1)[1].split("<", 1)[0]
+    # The dashboard's "… de 33 Estados miembros han informado" figure, in Spanish.
+    return re.search(r"(\d+ de \d+) Estados miembros han informado\.", html).group(1)
 
 
 def _dashboard(server):

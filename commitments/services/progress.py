@@ -66,6 +66,19 @@ AGEING_MONTHS = 24
 # A commitment is "due soon" when its deadline falls within this many days.
 DUE_SOON_DAYS = 90
 
+# A progress figure is preliminary while fewer than this share (in %) of the state ×
+# commitment pairs it stands for have a published report (the figures page says so).
+PRELIMINARY_BELOW = 50
+
+# The statuses of a distribution, in the order its bar and table show them.
+DISTRIBUTION_ORDER = [
+    Status.COMPLETED.value,
+    Status.IN_PROGRESS.value,
+    Status.NOT_STARTED.value,
+    Status.SUSPENDED.value,
+    NO_REPORTS,
+]
+
 # The fields of a current-progress row, in CurrentProgress.objects.for_dashboard()'s order.
 COMMITMENT, STATE, STATUS, PERCENTAGE, REPORTED_ON = range(5)
 
@@ -159,6 +172,36 @@ class Figure(NamedTuple):
         return STATUS_LABELS[self.status]
 
 
+class Distribution(NamedTuple):
+    """How the state × commitment pairs under a set of commitments stand: how many pairs
+    are in each status, by each state's own current report (no status derived from a
+    mean), and how many have no report. For one commitment without children, the 33 member
+    states. ``counts``: [(status, label, count)] in DISTRIBUTION_ORDER."""
+
+    counts: list
+    total: int
+    # True when each pair is one member state on one commitment (a commitment without
+    # children); False for a parent, an area or the plan.
+    per_state: bool
+
+    @property
+    def reported(self):
+        return self.total - dict((s, c) for s, _l, c in self.counts)[NO_REPORTS]
+
+    @property
+    def coverage(self):
+        """The share of pairs with a report, a whole percentage (None for no pairs)."""
+        return None if not self.total else int(round(100 * self.reported / self.total))
+
+    @property
+    def preliminary(self):
+        """A mean over this little of what it stands for is only a first indication."""
+        return self.coverage is not None and self.coverage < PRELIMINARY_BELOW
+
+    def count(self, status):
+        return dict((s, c) for s, _l, c in self.counts)[status]
+
+
 def _mean(values):
     values = [value for value in values if value is not None]
     return sum(values) / len(values) if values else None
@@ -239,6 +282,43 @@ class Rollup:
         mean = _mean(row[PERCENTAGE] for row in below)
         return Figure(
             mean, len(states), self.states_total, None, None, status_of(mean, statuses), last
+        )
+
+    def leaves_of(self, commitment_ids):
+        """The commitments states report on (without children) under ``commitment_ids``."""
+        found = []
+        for cid in commitment_ids:
+            kids = self.children.get(cid)
+            found.extend(self.leaves_of(kids) if kids else [cid])
+        return found
+
+    @cached_property
+    def leaf_ids(self):
+        """Every commitment states report on, in plan order."""
+        return [c.id for c in self.commitments if not self.children.get(c.id)]
+
+    def distribution(self, commitment_ids=None, state_ids=None):
+        """The statuses of every member state × reportable commitment pair under
+        ``commitment_ids`` (the whole plan by default), for ``state_ids`` (all by default).
+
+        The one place the "where is it stuck" bars count from: each pair is its state's own
+        current report or "no report", so a blocked state shows even when the mean moves.
+        """
+        leaves = self.leaf_ids if commitment_ids is None else self.leaves_of(commitment_ids)
+        states = self.state_ids if state_ids is None else list(state_ids)
+        counts = Counter()
+        for cid in leaves:
+            rows = self.rows.get(cid, {})
+            for state_id in states:
+                row = rows.get(state_id)
+                counts[NO_REPORTS if row is None else row[STATUS]] += 1
+        return Distribution(
+            [
+                (status, STATUS_LABELS[status], counts.get(status, 0))
+                for status in DISTRIBUTION_ORDER
+            ],
+            len(leaves) * len(states),
+            len(leaves) == 1 and state_ids is None,
         )
 
     # --- one commitment, one state --------------------------------------------------------

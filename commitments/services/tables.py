@@ -61,6 +61,8 @@ class Row:
     due_soon: bool
     freshness: str
     agencies: list
+    # Seen from the region: the states' own statuses (a Distribution); None for one state.
+    distribution: object = None
 
     @property
     def depth(self):
@@ -79,6 +81,7 @@ def make_row(commitment, rollup, state_id=None, agencies=None):
         due_soon=rollup.is_due_soon(commitment.id, state_id),
         freshness=rollup.freshness(commitment.id, state_id),
         agencies=(agencies or {}).get(commitment.area_id, []),
+        distribution=rollup.distribution([commitment.id]) if state_id is None else None,
     )
 
 
