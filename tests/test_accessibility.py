@@ -34,6 +34,8 @@ PAGES = [
     "/fr/map/",
     "/pt/search/?q=oceanica",
     "/es/search/?q=",
+    "/en/changes/",
+    "/es/changes/?state=ZZ",  # with a filter error shown
     "/fr/accounts/login/",
     "/es/indicators/",
     "INDICATOR",

@@ -163,6 +163,8 @@ def pages(plan):
         "/search/?q=",
         "/indicators/",
         f"/indicators/{indicator.pk}/",
+        "/changes/",
+        "/changes/?state=ZZ&area=99",
         "/no-such-page/",
     ]
     return paths, data

@@ -300,6 +300,7 @@ PAGES = [
     "/en/map/",
     "/es/search/?q=oceanica",
     "/fr/indicators/",
+    "/en/changes/?state=MX&area=1",
     "REPORT",
 ]
 

@@ -44,6 +44,8 @@ PAGES = [
     (None, "/search/?q=oceanica"),
     (None, "/search/?q=informe+prueba"),
     (None, "/search/?q=informe&page=2"),
+    (None, "/changes/"),
+    (None, "/changes/?state=MX&area=3&page=2"),
     ("official_mx", "/accounts/"),
     ("official_mx", "/my-state/"),
     ("curator", "/review/"),
