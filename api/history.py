@@ -1,44 +1,28 @@
-"""The monthly progress history, derived from the published reports.
+"""The monthly progress history: the plan's figure as of the end of each month.
 
-One aggregate query over the published reports, grouped by the month of publication: as
-many rows as months, whatever the number of reports.
+The pages' charts and this endpoint read the same snapshots
+(``commitments.services.history``): one definition, one query, as many rows as months
+whatever the number of reports.
 """
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
-
-from commitments.models import ProgressReport
+from commitments.models import Scope
+from commitments.services.history import monthly_series
 
 
 def monthly_history():
-    """[{month, reports_published, reports_to_date, states_reporting, commitments_reported,
-    mean_percentage, mean_percentage_to_date}], oldest month first."""
-    months = (
-        ProgressReport.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(
-            reports=Count("id"),
-            total=Sum("percentage"),
-            states=Count("member_state", distinct=True),
-            commitments=Count("commitment", distinct=True),
-        )
-        .order_by("month")
-    )
-    history = []
-    reports_to_date = total_to_date = 0
-    for month in months:
-        reports_to_date += month["reports"]
-        total_to_date += month["total"]
-        history.append(
-            {
-                "month": month["month"].strftime("%Y-%m"),
-                "reports_published": month["reports"],
-                "reports_to_date": reports_to_date,
-                "states_reporting": month["states"],
-                "commitments_reported": month["commitments"],
-                "mean_percentage": round(month["total"] / month["reports"], 1),
-                "mean_percentage_to_date": round(total_to_date / reports_to_date, 1),
-            }
-        )
-    return history
+    """[{month, mean_percentage, states_reported, states_total, commitments_reported,
+    commitments_total, pairs_reported, pairs_total}], oldest month first, every month from
+    the first with a published report up to the current one."""
+    return [
+        {
+            "month": figure.month.strftime("%Y-%m"),
+            "mean_percentage": figure.mean_1dp,
+            "states_reported": figure.states_reported,
+            "states_total": figure.states_total,
+            "commitments_reported": figure.parts_reported,
+            "commitments_total": figure.parts_total,
+            "pairs_reported": figure.pairs_reported,
+            "pairs_total": figure.pairs_total,
+        }
+        for figure in monthly_series(Scope.PLAN)
+    ]

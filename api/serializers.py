@@ -201,24 +201,25 @@ ReportSerializer = columns_serializer(
 
 class HistoryMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="The month, as YYYY-MM.")
-    reports_published = serializers.IntegerField(help_text="Reports published that month.")
-    reports_to_date = serializers.IntegerField(
-        help_text="Reports published up to the end of that month."
-    )
-    states_reporting = serializers.IntegerField(
-        help_text="Member states with a report published that month."
-    )
-    commitments_reported = serializers.IntegerField(
-        help_text="Commitments with a report published that month."
-    )
     mean_percentage = serializers.FloatField(
-        help_text="The mean of the percentages of the reports published that month, to one "
-        "decimal.",
+        allow_null=True,
+        help_text="The whole plan's progress as of the last day of the month, to one decimal: "
+        "the figure the portal would have shown with the reports published whose reporting "
+        "date falls on or before that day (null without any).",
     )
-    mean_percentage_to_date = serializers.FloatField(
-        help_text="The mean of the percentages of every report published up to the end of "
-        "that month, to one decimal.",
+    states_reported = serializers.IntegerField(
+        help_text="Member states with a report counted in that figure."
     )
+    states_total = serializers.IntegerField(help_text="Member states.")
+    commitments_reported = serializers.IntegerField(
+        help_text="Top-level commitments with at least one report counted in that figure."
+    )
+    commitments_total = serializers.IntegerField(help_text="Top-level commitments.")
+    pairs_reported = serializers.IntegerField(
+        help_text="Commitment × member state pairs (commitments without sub-commitments) with "
+        "a report counted in that figure."
+    )
+    pairs_total = serializers.IntegerField(help_text="Commitment × member state pairs.")
 
 
 class ErrorSerializer(serializers.Serializer):

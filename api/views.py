@@ -643,9 +643,12 @@ class History(ApiView):
 
     @extend_schema(
         summary="Monthly progress history",
-        description="For each month in which reports were published: how many, by how many "
-        "states on how many commitments, the mean of their percentages, and the same up to "
-        "the end of the month. Derived from the published reports by month of publication.",
+        description="The whole plan's progress as of the end of each month, from the month of "
+        "the earliest reporting date to the current month, with its coverage: the figure the "
+        "portal would have shown with the reports published whose reporting date falls on or "
+        "before the month's last day (a report published later with an earlier reporting date "
+        "changes the months from its date on). The same monthly snapshots as the pages' "
+        "charts of progress over time.",
         responses={200: s.HistoryMonthSerializer(many=True), 400: REFUSED, 429: THROTTLED},
     )
     def get(self, request):

@@ -225,3 +225,34 @@ class CommitmentFilter(django_filters.FilterSet):
         state_id = self._state_id()
         ids = [cid for cid in self.rollup.by_id if self.rollup.is_overdue(cid, state_id)]
         return queryset.filter(pk__in=ids)
+
+
+class ChangesFilter(forms.Form):
+    """The filters of the "what changed" page: a member state (ISO code) and a work area
+    (number), from the plan the page already holds, so they cost no query. A value that is
+    not one of the plan's is an error, shown, and that filter is ignored. The states are
+    named in the reader's language, the work areas in the plan's version in it."""
+
+    state = forms.ChoiceField(label=_("Member state"), required=False, widget=QuickSelect)
+    area = forms.ChoiceField(label=_("Work area"), required=False, widget=QuickSelect)
+
+    def __init__(self, data, *, plan):
+        super().__init__(data)
+        self.plan = plan
+        # The states by their names in the reader's language, as the commitment list's.
+        self.fields["state"].choices = [("", _("All member states"))] + [
+            (state.iso_code, state.local_name) for state in MemberState.by_local_name(plan.states)
+        ]
+        self.fields["area"].choices = [("", _("All work areas"))] + [
+            (str(area.number), f"{area.number}. {area.name}") for area in plan.areas
+        ]
+
+    def selected(self):
+        """(member state or None, work area or None): the valid filters."""
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        data = self.cleaned_data
+        state = next((s for s in self.plan.states if s.iso_code == data.get("state")), None)
+        area = next((a for a in self.plan.areas if str(a.number) == data.get("area")), None)
+        return state, area

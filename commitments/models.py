@@ -747,3 +747,82 @@ class DataVersion(models.Model):
 
 
 _TOKENS_SQL = f"SELECT name, token FROM {DataVersion._meta.db_table}"
+
+
+class MonthlyPairProgress(models.Model):
+    """A commitment × member state's state as of the end of a month in which it reported.
+
+    Derived, never edited: for each pair and each month with a published report whose
+    reporting date falls in it, the report that ranks first by ``CURRENT_ORDER`` within the
+    month. The pair's state at the end of any month M is its row of the latest month ≤ M,
+    so a month without a report keeps the month before's. Maintained with the current
+    progress (``commitments.services.history``) and rebuilt with it.
+    """
+
+    month = models.DateField(_("month"))
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="+", verbose_name=_("commitment")
+    )
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.CASCADE, related_name="+", verbose_name=_("member state")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    percentage = models.PositiveSmallIntegerField(_("percentage"))
+    reported_on = models.DateField(_("reporting date"))
+
+    class Meta:
+        verbose_name = _("monthly progress of a commitment and state")
+        verbose_name_plural = _("monthly progress of commitments and states")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "member_state", "month"], name="one_pair_row_per_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["month"], name="pair_month_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} · {self.commitment_id} · {self.member_state_id}"
+
+
+class Scope(models.TextChoices):
+    """What a progress snapshot is about."""
+
+    PLAN = "plan", _("The whole plan")
+    AREA = "area", _("Work area")
+    COMMITMENT = "commitment", _("Commitment")
+    STATE = "state", _("Member state")
+
+
+class ProgressSnapshot(models.Model):
+    """A public figure as of the end of a month: the plan's, a work area's, a commitment's
+    or a member state's, with its coverage, as the pages would have shown it with the
+    reports published whose reporting date falls on or before the month's end.
+
+    Derived, never edited, and written only for the months in which some pair's state
+    changed (a month without one keeps the month before's figures), so a chart reads one
+    row per month whatever the number of reports. ``scope_id`` is the work area's,
+    commitment's or member state's id, 0 for the plan.
+    """
+
+    month = models.DateField(_("month"))
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope)
+    scope_id = models.PositiveIntegerField(_("scope id"))
+    mean = models.FloatField(_("mean progress"), null=True)
+    states_reported = models.PositiveSmallIntegerField(_("member states that reported"))
+    states_total = models.PositiveSmallIntegerField(_("member states"))
+    parts_reported = models.PositiveSmallIntegerField(_("commitments reported"), null=True)
+    parts_total = models.PositiveSmallIntegerField(_("commitments"), null=True)
+    pairs_reported = models.PositiveIntegerField(_("commitment × state pairs reported"))
+    pairs_total = models.PositiveIntegerField(_("commitment × state pairs"))
+
+    class Meta:
+        verbose_name = _("progress snapshot")
+        verbose_name_plural = _("progress snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_id", "month"], name="one_snapshot_per_scope_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} · {self.scope} {self.scope_id}: {self.mean}"

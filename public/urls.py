@@ -22,6 +22,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("milestones/<int:pk>/document/", views.milestone_document, name="milestone_document"),
+    path("changes/", views.changes, name="changes"),
     path("about/figures/", views.about_figures, name="about"),
     path("open-data/", views.open_data, name="open_data"),
     path("indicators/", indicators.indicator_list, name="indicators"),

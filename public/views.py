@@ -22,11 +22,14 @@ from markupsafe import Markup
 from areas.models import Agency, WorkArea
 from areas.plan_text import versions as plan_versions
 from celac_ppt.http import never_kept
-from commitments.models import MemberState, Milestone, ProgressReport
+from commitments.filters import ChangesFilter
+from commitments.models import MemberState, Milestone, ProgressReport, Scope
 from commitments.services import columns
 from commitments.services import milestones as milestone_service
 from commitments.services import search as plan_search
+from commitments.services.changes import recent_changes
 from commitments.services.current import current
+from commitments.services.history import monthly_series
 from commitments.services.links import absolute
 from commitments.services.overview import (
     ATTENTION_KINDS,
@@ -60,6 +63,7 @@ from commitments.services.tables import (
 from indicators.columns import PACKAGE_TABLES
 
 from . import map as state_map
+from .charts import progress_chart
 from .formatting import link, pct
 from .forms import CompareForm
 from .indicators import indicators_of
@@ -141,6 +145,11 @@ def area_rows(rollup, areas):
     ]
 
 
+def history_chart(scope, title, scope_id=0):
+    """The progress-over-time chart of one scope: one query, whatever the history holds."""
+    return progress_chart(monthly_series(scope, scope_id), title)
+
+
 def dashboard(request):
     plan, rollup = current()
     commitments, areas = plan.commitments, plan.areas
@@ -149,6 +158,7 @@ def dashboard(request):
     with_deadline = [row for row in rows if row.commitment.due_date]
     breakdown = linked_breakdowns(rollup, plan)
     context = {
+        "history_chart": history_chart(Scope.PLAN, gettext("Progress of the whole plan over time")),
         "region": rollup.region(),
         "distribution": rollup.distribution(),
         "area_rows": area_rows(rollup, areas),
@@ -290,6 +300,9 @@ def commitment_detail(request, reference):
         "public/commitment_detail.html",
         {
             "commitment": commitment,
+            "history_chart": history_chart(
+                Scope.COMMITMENT, gettext("Progress of this commitment over time"), commitment.id
+            ),
             "row": make_row(commitment, rollup),
             "distribution": rollup.distribution([commitment.id]),
             "children": [make_row(rollup.by_id[cid], rollup) for cid in child_ids],
@@ -339,6 +352,9 @@ def state_detail(request, iso_code):
         "public/state_detail.html",
         {
             "state": state,
+            "history_chart": history_chart(
+                Scope.STATE, gettext("Progress reported by this state over time"), state.id
+            ),
             "overall": rollup.state_overall(state.id),
             "distribution": rollup.distribution(state_ids=[state.id]),
             "region": rollup.region(),
@@ -391,6 +407,28 @@ def milestone_document(request, pk):
     )
 
 
+def changes(request):
+    """What changed in the last 30 days, newest first: a fixed number of queries, whatever
+    the history holds (``commitments.services.changes``)."""
+    plan, rollup = current()
+    form = ChangesFilter(request.GET or None, plan=plan)
+    state, area = form.selected()
+    items = recent_changes(plan, rollup, state, area)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/changes.html",
+        {
+            "form": form,
+            "state": state,
+            "area": area,
+            "items": page.object_list,
+            "page_obj": page,
+            "total": len(items),
+        },
+    )
+
+
 def about_figures(request):
     return render(
         request,
@@ -419,6 +457,9 @@ def area_detail(request, number):
         "public/area_detail.html",
         {
             "area": area,
+            "history_chart": history_chart(
+                Scope.AREA, gettext("Progress of this work area over time"), area.id
+            ),
             "agencies": list(area.agencies.all()),
             "officials": list(area.officials.all()),
             "objectives": list(area.objectives.all()),
@@ -606,7 +647,7 @@ API_ENDPOINTS = [
     ("states/", _("Member states with their own figures; states/{iso_code}/ by work area.")),
     ("reports/", _("Published reports with their evidence, newest first.")),
     ("matrix/", _("Member states × work areas, one item per cell.")),
-    ("history/", _("Reports published each month, and their mean.")),
+    ("history/", _("The whole plan’s progress at the end of each month, with its coverage.")),
     ("milestones/", _("The commitments' events, by commitment, work area or status.")),
 ]
 

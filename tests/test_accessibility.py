@@ -38,6 +38,8 @@ PAGES = [
     "/en/states/",
     "/fr/states/compare/?s=MX&s=AR&s=JM",
     "/pt/states/compare/?s=MX&s=ZZ",  # with the form's error shown
+    "/en/changes/",
+    "/es/changes/?state=ZZ",  # with a filter error shown
     "/fr/accounts/login/",
     "/es/indicators/",
     "INDICATOR",

@@ -35,6 +35,7 @@ PAGES = [
     "/map/",
     "/search/?q=oceanica",
     "/indicators/",
+    "/changes/",
     "REPORT",
 ]
 

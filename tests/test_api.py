@@ -4,9 +4,11 @@ counts, ETags and 304, pagination, filters and the rate limit."""
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from commitments.models import Evidence, ProgressReport, ReviewState
 from commitments.services import columns
+from commitments.services.reports import rebuild_current_progress
 from tests.progress_data import make_published_reports
 from tests.test_dashboard import published, report
 
@@ -176,24 +178,19 @@ def test_reports_filter_by_state_and_commitment(client, plan):
     assert get_json(client, "/api/v1/reports/?state=ZZ")["count"] == 0
 
 
-def test_history_counts_reports_by_month_of_publication(client, plan):
+def test_history_is_the_plans_figure_by_month_of_reporting_date(client, plan):
     import datetime
-
-    from django.utils import timezone
 
     first = published("1.1", "MX", 40)
     second = published("2.1", "AR", 60)
-    ProgressReport.objects.filter(pk=first.pk).update(
-        published_at=timezone.make_aware(datetime.datetime(2020, 3, 15, 12))
-    )
-    ProgressReport.objects.filter(pk=second.pk).update(
-        published_at=timezone.make_aware(datetime.datetime(2020, 5, 2, 12))
-    )
+    ProgressReport.objects.filter(pk=first.pk).update(reported_on=datetime.date(2020, 3, 15))
+    ProgressReport.objects.filter(pk=second.pk).update(reported_on=datetime.date(2020, 5, 2))
+    rebuild_current_progress()
     history = get_json(client, "/api/v1/history/")
-    assert [month["month"] for month in history] == ["2020-03", "2020-05"]
-    assert history[1]["reports_to_date"] == 2
-    assert history[1]["mean_percentage"] == 60.0
-    assert history[1]["mean_percentage_to_date"] == 50.0
+    assert history[0]["month"] == "2020-03" and history[2]["month"] == "2020-05"
+    assert [month["mean_percentage"] for month in history[:3]] == [40.0, 40.0, 50.0]
+    assert history[2]["states_reported"] == 2 and history[2]["pairs_reported"] == 2
+    assert history[-1]["month"] == timezone.localdate().strftime("%Y-%m")
 
 
 URLS = [

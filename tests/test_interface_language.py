@@ -166,6 +166,8 @@ def pages(plan):
         "/attention/",
         "/states/",
         "/states/compare/?s=MX&s=AR",
+        "/changes/",
+        "/changes/?state=ZZ&area=99",
         "/no-such-page/",
     ]
     return paths, data

@@ -56,10 +56,11 @@ def test_area_page_runs_a_fixed_number_of_queries(
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     url = reverse("public:area", args=[6])
     # The first page a process serves reads the plan and its figures; the next ones only
-    # check that neither changed. One query reads the area's indicators, one its milestones.
-    with django_assert_num_queries(14):
+    # check that neither changed. One query reads the area's indicators, one its milestones,
+    # one its progress over time.
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 

@@ -322,6 +322,7 @@ PAGES = [
     "/en/states/",
     "/en/states/?sort=-overdue",
     "/pt/states/compare/?s=MX&s=AR",
+    "/en/changes/?state=MX&area=1",
     "REPORT",
 ]
 

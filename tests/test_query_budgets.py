@@ -48,6 +48,8 @@ PAGES = [
     (None, "/states/"),
     (None, "/states/?sort=-last_report"),
     (None, "/states/compare/?s=MX&s=AR&s=BR&s=CL"),
+    (None, "/changes/"),
+    (None, "/changes/?state=MX&area=3&page=2"),
     ("official_mx", "/accounts/"),
     ("official_mx", "/my-state/"),
     ("official_mx", "/my-state/pending/"),

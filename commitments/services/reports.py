@@ -34,7 +34,7 @@ from ..models import (
     ProgressReport,
     ReviewState,
 )
-from . import notifications
+from . import history, notifications
 
 # simple_history keeps change reasons in a 100-character column.
 _REASON_LENGTH = 100
@@ -411,7 +411,9 @@ def return_many(reports, *, by, reason, versions=None):
 def set_current(commitment_id, member_state_id):
     """Recompute the current state of one commitment × member state from its published
     reports in the database, by ``CURRENT_ORDER``; returns it (None: nothing published).
-    The caller holds the pair's lock (``_lock_pairs``)."""
+    The pair's months in the progress history follow (``history.pair_changed``). The caller
+    holds the pair's lock (``_lock_pairs``)."""
+    history.pair_changed(commitment_id, member_state_id)
     best = _pair_published(commitment_id, member_state_id).order_by(*newest_first()).first()
     if best is None:
         CurrentProgress.objects.filter(
@@ -445,7 +447,8 @@ CURRENT_COLUMNS = (
 
 @transaction.atomic
 def rebuild_current_progress():
-    """Recompute every current state from the published reports. Returns the row count.
+    """Recompute every current state from the published reports, and the monthly progress
+    history with them (``history.rebuild_history``). Returns the row count.
 
     One INSERT … SELECT with a window function: the database ranks each pair's published
     reports by ``CURRENT_ORDER``, as publishing does, and keeps the first, so a million
@@ -475,6 +478,7 @@ def rebuild_current_progress():
             params,
         )
         count = cursor.rowcount
+    history.rebuild_history()
     # The INSERT sends no model signals: the pages and the kept figures learn of it here.
     DataVersion.bump(DataVersion.PROGRESS)
     return count
