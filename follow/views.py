@@ -50,7 +50,7 @@ def state_calendar(request, iso_code):
     state = next((s for s in plan.states if s.iso_code == iso_code), None)
     if state is None:
         state = get_object_or_404(MemberState, iso_code=iso_code)
-    name = gettext("CELAC PPT 2020: deadlines, %(state)s") % {"state": state.name}
+    name = gettext("CELAC PPT 2020: deadlines, %(state)s") % {"state": state.local_name}
     body = calendars.build(name, plan.commitments, rollup, state=state)
     return _calendar_response(body, f"celac-ppt-2020-{iso_code.lower()}.ics")
 
@@ -117,7 +117,7 @@ def state_embed(request, iso_code):
         request,
         "follow/embed.html",
         {
-            "title": state.name,
+            "title": state.local_name,
             "commitment": None,
             "fig": rollup.state_overall(state.id),
             "scope": "state",

@@ -257,6 +257,15 @@ def test_a_draft_changes_no_page(plan, official_mx):
 # --- The workspace --------------------------------------------------------------------------
 
 
+def test_the_workspace_names_the_state_in_the_page_s_language(client_of, official_mx, plan):
+    make_indicator()
+    client = client_of(official_mx)
+    french = client.get("/fr/my-state/indicators/").content.decode()
+    assert "<h1>Indicateurs: Mexique</h1>" in french
+    assert "México" not in french
+    assert "<h1>Indicadores: México</h1>" in client.get("/es/my-state/indicators/").content.decode()
+
+
 def test_official_reports_a_value_with_evidence_and_submits(client_of, official_ar, plan):
     indicator = make_indicator()
     client = client_of(official_ar)

@@ -17,7 +17,7 @@ def _queue(event, value, subject, body, recipients):
 
 
 def _describe(value):
-    return f"{value.indicator.title} · {value.member_state.name} · {value.period}"
+    return f"{value.indicator.title} · {value.member_state.local_name} · {value.period}"
 
 
 def value_submitted(value):
@@ -27,7 +27,7 @@ def value_submitted(value):
     body = "\n\n".join(
         [
             gettext("%(state)s submitted a value of the indicator “%(indicator)s”.")
-            % {"state": value.member_state.name, "indicator": value.indicator.title},
+            % {"state": value.member_state.local_name, "indicator": value.indicator.title},
             gettext("Review it here:"),
             absolute(reverse("workspace:review_indicator_value", args=[value.pk])),
         ]
