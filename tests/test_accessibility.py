@@ -42,6 +42,7 @@ PAGES = [
     "/es/changes/?state=ZZ",  # with a filter error shown
     "/fr/accounts/login/",
     "/es/indicators/",
+    "/fr/open-data/",
     "INDICATOR",
     "REPORT",
 ]
