@@ -15,7 +15,10 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from commitments.models import CurrentProgress, ProgressReport
+from commitments.models import CurrentProgress, Milestone, MilestoneStatus, ProgressReport
+from commitments.services import milestones as milestone_service
+from commitments.services.changes import KINDS as CHANGE_KINDS
+from commitments.services.changes import MILESTONE_KINDS
 from commitments.services.progress import FRESH, FRESH_MONTHS, freshness, months_before
 from outbox import mail
 from outbox.models import OutgoingEmail
@@ -69,7 +72,40 @@ def confirmation_message(subscription_id):
     return EmailMessage(subject=subject, body=body, to=[subscription.email])
 
 
-def digest_message(subscription_id, report_ids, more=0):
+def _milestone_lines(changes):
+    """The digest's lines on milestones, in the active language, from the changes
+    ``_queue_digest`` recorded: [{"history_id", "kind", "fields"}, ...]."""
+    records = {
+        record.history_id: record
+        for record in Milestone.history.model.objects.filter(
+            history_id__in=[change["history_id"] for change in changes]
+        ).select_related("commitment")
+    }
+    language = translation.get_language()
+    lines = []
+    for change in changes:
+        record = records.get(change["history_id"])
+        if record is None:
+            continue
+        fields = [str(Milestone._meta.get_field(name).verbose_name) for name in change["fields"]]
+        lines.append(
+            {
+                "what": str(CHANGE_KINDS[MILESTONE_KINDS[change["kind"]]]),
+                "reference": record.commitment.reference,
+                # The history keeps each language's title: the subscriber's, else the plan's.
+                "title": getattr(record, f"title_{language}", None) or record.title,
+                "status": str(MilestoneStatus(record.status).label),
+                "fields": ", ".join(fields),
+                "url": texts.absolute(
+                    reverse("public:commitment", args=[record.commitment.reference])
+                    + "#milestones-heading"
+                ),
+            }
+        )
+    return lines
+
+
+def digest_message(subscription_id, report_ids, more=0, milestones=()):
     subscription = Subscription.objects.filter(pk=subscription_id).first()
     if subscription is None or not subscription.is_confirmed:
         return None  # unsubscribed before the worker got to it: nothing is sent
@@ -96,6 +132,7 @@ def digest_message(subscription_id, report_ids, more=0):
             for report in reports
         ],
         "more": more,
+        "milestones": _milestone_lines(milestones),
         "page_url": texts.absolute(target.page_path()),
         **links,
     }
@@ -124,8 +161,8 @@ def period_of(frequency, now):
 
 def send_digests(frequency, now=None):
     """Queue this period's digest for every confirmed subscription of ``frequency`` that
-    has newly published reports. Returns how many were queued; run twice in a period, the
-    second run queues none."""
+    has newly published reports, or milestones added, changed or removed, since its last.
+    Returns how many were queued; run twice in a period, the second run queues none."""
     now = now or timezone.now()
     period = period_of(frequency, now)
     ids = Subscription.objects.confirmed().filter(frequency=frequency).values_list("pk", flat=True)
@@ -156,7 +193,18 @@ def _queue_digest(subscription_id, period, now):
                 : DIGEST_MAX_REPORTS + 1
             ]
         )
-        if not report_ids:
+        target = targets.of_subscription(subscription)
+        milestones = [
+            {
+                "history_id": change.milestone.history_id,
+                "kind": change.kind,
+                "fields": change.fields,
+            }
+            for change in milestone_service.recent_milestone_changes(since)
+            if since < change.changed_at <= now
+            and target.covers_milestones_of(change.milestone.commitment)
+        ][:DIGEST_MAX_REPORTS]
+        if not report_ids and not milestones:
             return 0
         more = reports.count() - DIGEST_MAX_REPORTS if len(report_ids) > DIGEST_MAX_REPORTS else 0
         subscription.digested_until = now
@@ -170,6 +218,7 @@ def _queue_digest(subscription_id, period, now):
                     "subscription_id": subscription.pk,
                     "report_ids": report_ids[:DIGEST_MAX_REPORTS],
                     "more": more,
+                    "milestones": milestones,
                 },
             )
     return 1

@@ -75,6 +75,19 @@ class Target:
             | Q(commitment__parent__parent_id=self.obj.pk)
         )
 
+    def covers_milestones_of(self, commitment):
+        """Whether this target's digest tells of ``commitment``'s milestones: a milestone
+        belongs to a commitment, not to a member state, so a state's digest has none."""
+        if self.kind == PLAN:
+            return True
+        if self.kind == STATE:
+            return False
+        if self.kind == AREA:
+            return commitment.area_id == self.obj.pk
+        return self.obj.pk in (commitment.pk, commitment.parent_id) or (
+            commitment.parent_id is not None and commitment.parent.parent_id == self.obj.pk
+        )
+
     def subscription_fields(self):
         return {
             "target": self.key,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from commitments.models import CurrentProgress, ReviewState
-from follow.emails import send_reminders
+from follow.emails import send_digests, send_reminders
 from follow.models import Subscription
 from outbox.models import OutgoingEmail
 from tests.reporting_helpers import make_report
@@ -261,3 +261,53 @@ def test_an_official_is_reminded_once_before_the_report_turns_amber(
     assert len(mailoutbox) == 1
     # A new report on 1.1 is a new crossing, a year later.
     assert CurrentProgress.objects.filter(member_state__iso_code="AR").count() == 2
+
+
+def test_a_digest_tells_of_milestones_held_postponed_or_cancelled(
+    client, plan, mailoutbox, send_at_once
+):
+    from commitments.models import Milestone, MilestoneStatus
+
+    send_at_once(
+        client.post,
+        address("follow:follow", language="fr"),
+        {"email": "luc@example.org", "what": "area:13", "frequency": "daily"},
+    )
+    client.post(link_in(mailoutbox[-1].body, "follow:confirm"))
+    confirmed_subscription(client, send_at_once, mailoutbox, what="state:AR")
+    confirmed_subscription(
+        client, send_at_once, mailoutbox, what="area:2", email="otra@example.org"
+    )
+    sent = len(mailoutbox)
+
+    forum = Milestone.objects.get(title_es="Foro regional sobre economía oceánica sostenible")
+    forum.status = MilestoneStatus.HELD
+    forum.actual_date = datetime.date(2020, 11, 26)
+    forum.save()
+    send_at_once(call_command, "send_digests", "--frequency", "daily")
+
+    # Only the area's subscriber hears of it: a milestone belongs to no member state, and
+    # the forum to area 13 alone.
+    (digest,) = mailoutbox[sent:]
+    assert digest.to == ["luc@example.org"]
+    assert (
+        digest.subject == "1 jalon ajouté, modifié ou supprimé — " + digest.subject.split("— ")[1]
+    )
+    body = digest.body
+    assert "Jalon modifié: 13.1 · Forum régional sur l’économie océanique durable (Tenu)" in body
+    assert "http://127.0.0.1:8000/fr/commitments/13.1/#milestones-heading" in body
+    assert "Rapports d’avancement" not in body  # no report was published
+    # The same period again: nothing more.
+    send_at_once(call_command, "send_digests", "--frequency", "daily")
+    assert len(mailoutbox) == sent + 1
+
+    # The next day's digest names the fields a change altered.
+    forum.place = "Ciudad de Panamá"
+    forum.save()
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    send_at_once(send_digests, "daily", now=tomorrow)
+    assert len(mailoutbox) == sent + 2
+    assert "Modifié : lieu" in mailoutbox[-1].body
+    # And a day with nothing new sends nothing.
+    send_at_once(send_digests, "daily", now=tomorrow + datetime.timedelta(days=1))
+    assert len(mailoutbox) == sent + 2
