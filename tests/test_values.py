@@ -295,3 +295,22 @@ def test_an_import_either_refuses_a_value_or_every_page_built_from_it_answers(
         transaction.set_rollback(True)
     cache.clear()
     current.forget()
+
+
+def test_an_upgrade_stops_on_stored_values_that_have_no_address(plan):
+    """Rows written before the validators existed: the migration names them and stops."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "commitments.migrations.0010_refuse_values_without_an_address"
+    )
+    migration.refuse_values_without_an_address(apps, None)  # the plan as loaded passes
+    Agency.objects.filter(acronym="SRE").update(acronym="S/T")
+    Commitment.objects.filter(reference="1.1").update(reference="1.1 bis")
+    with pytest.raises(RuntimeError) as refused_upgrade:
+        migration.refuse_values_without_an_address(apps, None)
+    message = str(refused_upgrade.value)
+    assert "acronym 'S/T'" in message and "reference '1.1 bis'" in message
+    assert "migrate again" in message
