@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from commitments.models import Evidence, ProgressReport, ReviewState
+from commitments.models import Commitment, Evidence, ProgressReport, ReviewState
 from commitments.services import columns
 from commitments.services.reports import rebuild_current_progress
+from indicators.models import IndicatorValue
 from tests.progress_data import make_published_reports
 from tests.test_dashboard import published, report
 
@@ -208,30 +209,62 @@ URLS = [
     "/api/v1/reports/",
     "/api/v1/reports/?state=MX",
     "/api/v1/history/",
+    "/api/v1/reports/REPORT/",
+    "/api/v1/milestones/",
+    "/api/v1/milestones/?area=13&status=planned",
+    "/api/v1/indicators/",
+    "/api/v1/indicators/INDICATOR/",
+    "/api/v1/indicator-values/?state=AR",
 ]
 
 
 @pytest.mark.parametrize("url", URLS)
 def test_query_count_does_not_grow_with_the_reports(
-    client, plan, url, django_assert_max_num_queries
+    client, plan, url, django_assert_max_num_queries, official_ar, official_mx, curator
 ):
+    from commitments.models import Milestone
     from commitments.services import current
+    from tests.test_indicators import make_indicator, make_value
 
+    PUBLISHED = ReviewState.PUBLISHED
+    indicator = make_indicator()
     counts = []
     for size in (10, 500):
         ProgressReport.objects.all().delete()
         make_published_reports(size, seed=size)
+        # As many milestones and published indicator values as the size asks for, a tenth.
+        Milestone.objects.filter(title_es__startswith="Reunión de seguimiento").delete()
+        Milestone.objects.bulk_create(
+            Milestone(
+                commitment_id=Commitment.objects.get(reference="13.1").pk,
+                title=f"Reunión de seguimiento {number}",
+                title_es=f"Reunión de seguimiento {number}",
+                planned_text="2020",
+                planned_text_es="2020",
+                place="",
+                place_es="",
+            )
+            for number in range(size // 10)
+        )
+        IndicatorValue.objects.all().delete()
+        periods = ["2020-S1"] if size == 10 else ["2019", "2020-S1", "2020-S2"]
+        for official in (official_ar, official_mx):
+            for period in periods:
+                make_value(official, indicator, period=period, curator=curator, to=PUBLISHED)
         current.forget()
-        client.get(url)  # the plan and figures are read once per process, then kept
+        address = url.replace(
+            "REPORT", str(ProgressReport.objects.order_by("pk").first().pk)
+        ).replace("INDICATOR", str(indicator.pk))
+        client.get(address)  # the plan and figures are read once per process, then kept
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
+            assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(counts[1]):
-        assert client.get(url).status_code == 200
+        assert client.get(address).status_code == 200
 
 
 def test_responses_carry_a_strong_etag_and_revalidate(client, plan, settings):
