@@ -12,9 +12,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from markupsafe import Markup
@@ -564,10 +566,12 @@ def dataset_json_ld(request, tables, addresses):
         for fmt, media_type in (("csv", "text/csv"), ("json", "application/json")):
             distribution.append(
                 {
-                    "@type": "DataDownload",
+                    "@type": ["DataDownload", "dcat:Distribution"],
                     "name": f"{table['title']} ({fmt.upper()})",
                     "encodingFormat": media_type,
                     "contentUrl": absolute(table[fmt]),
+                    "dcat:downloadURL": absolute(table[fmt]),
+                    "dcat:mediaType": media_type,
                 }
             )
     distribution += [
@@ -584,9 +588,28 @@ def dataset_json_ld(request, tables, addresses):
             "contentUrl": absolute(addresses["datapackage"]),
         },
     ]
+    # When the data last changed: the latest publication (one query); none before the first.
+    modified = ProgressReport.objects.published().aggregate(latest=Max("published_at"))["latest"]
+    dates = {}
+    if modified is not None:
+        dates = {
+            "dateModified": modified.isoformat(),
+            "dct:modified": timezone.localdate(modified).isoformat(),
+        }
     return {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
+        # schema.org for search engines; DCAT's and Dublin Core's terms for data catalogues
+        # (DCAT-AP, the EU and national portals' profile).
+        "@context": [
+            "https://schema.org",
+            {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"},
+        ],
+        "@type": ["Dataset", "dcat:Dataset"],
+        "dct:title": gettext("CELAC PPT 2020 work plan: commitments and progress"),
+        "dct:publisher": "Secretaría de Relaciones Exteriores (SRE), México",
+        "dct:license": LICENSE_URL,
+        "dcat:landingPage": absolute(request.path),
+        "dcat:keyword": ["CELAC", "PPT 2020", "open data"],
+        **dates,
         "name": gettext("CELAC PPT 2020 work plan: commitments and progress"),
         "description": gettext(
             "The work plan of Mexico’s 2020 Pro Tempore Presidency of CELAC (work areas, "

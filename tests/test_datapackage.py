@@ -9,12 +9,15 @@ import frictionless
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from markupsafe import escape
 
+from commitments.models import ProgressReport
 from commitments.services import columns
 from indicators.columns import PACKAGE_TABLES
 from tests.progress_data import make_published_reports
 from tests.test_accessibility import axe_source, violations  # noqa: F401  (a fixture)
+from tests.test_dashboard import published
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +107,12 @@ def test_the_open_data_page_describes_the_dataset_for_catalogues(client, plan):
     response = client.get("/en/open-data/")
     text = json_ld_of(response.content.decode())
     dataset = json.loads(text)
-    assert dataset["@type"] == "Dataset"
+    assert dataset["@type"] == ["Dataset", "dcat:Dataset"]
+    assert dataset["@context"][1]["dcat"] == "http://www.w3.org/ns/dcat#"
+    assert dataset["dct:license"] == dataset["license"]
+    assert dataset["dcat:landingPage"] == f"{SITE}/en/open-data/"
+    # Nothing published yet: no modification date to give.
+    assert "dct:modified" not in dataset
     assert dataset["license"].startswith("https://creativecommons.org/licenses/by/4.0")
     assert dataset["temporalCoverage"] == "2020"
     assert dataset["spatialCoverage"]["@type"] == "Place"
@@ -113,8 +121,15 @@ def test_the_open_data_page_describes_the_dataset_for_catalogues(client, plan):
     assert formats == {"text/csv", "application/json", "application/zip"}
     urls = {item["contentUrl"] for item in dataset["distribution"]}
     assert f"{SITE}/commitments/data.csv" in urls
+    csv = next(item for item in dataset["distribution"] if item["encodingFormat"] == "text/csv")
+    assert csv["dcat:downloadURL"] == csv["contentUrl"] and csv["dcat:mediaType"] == "text/csv"
     # The site's policy has no script exception for it: it is data, not a script.
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+    published("1.1", "MX", 40)
+    dataset = json.loads(json_ld_of(client.get("/en/open-data/").content.decode()))
+    latest = ProgressReport.objects.get().published_at
+    assert dataset["dct:modified"] == timezone.localdate(latest).isoformat()
 
 
 def test_the_json_ld_cannot_close_its_script_element():
