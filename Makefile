@@ -11,7 +11,7 @@ PORT ?= 8000
 # The suite runs on every core (pytest-xdist).
 TEST_WORKERS ?= auto
 
-.PHONY: install run test lint check-migrations check-messages messages js-deps map test-sqlite test-postgres clean audit security-figures serve-prod
+.PHONY: install run test lint check-migrations check-messages messages js-deps map test-sqlite test-postgres clean audit security-figures serve-prod lighthouse
 
 install: $(STAMP)
 
@@ -59,12 +59,14 @@ lint: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-# axe-core for the accessibility tests, at the exact version package-lock.json pins.
-AXE := node_modules/axe-core/axe.min.js
-js-deps: $(AXE)
+# axe-core for the accessibility tests and the Nu HTML Checker (vnu-jar, run with the
+# machine's Java), at the exact versions package-lock.json pins. vnu-jar's install script
+# would fetch a Java runtime of its own: scripts are not run.
+JS_STAMP := node_modules/.installed
+js-deps: $(JS_STAMP)
 
-$(AXE): package.json package-lock.json
-	npm ci --no-audit --no-fund
+$(JS_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 # The map's shapes, from Natural Earth through npm's world-atlas (committed; see README).
@@ -112,6 +114,18 @@ serve-prod: install messages
 	@DJANGO_DEBUG=0 $(PY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=0 GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c celac_ppt/gunicorn.conf.py celac_ppt.wsgi
+
+# Lighthouse (not part of `make test`): the four scores of the dashboard, a commitment, a
+# state, the map and the search page at mobile, in production mode on demo data, written to
+# docs/lighthouse.md (the JSON reports under var/lighthouse/). Lighthouse is pinned apart,
+# in bench/lighthouse/, so that the tests do not install it; Debian's Chromium runs it.
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund
+	touch $@
+
+lighthouse: install messages $(LIGHTHOUSE_STAMP)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles

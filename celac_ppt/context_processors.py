@@ -2,6 +2,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
+# Open Graph names a language with a territory (among those the sharing sites know): the
+# Spanish of Mexico, which held the presidency, and the Portuguese of Brazil.
+OG_LOCALES = {"es": "es_MX", "en": "en_US", "pt": "pt_BR", "fr": "fr_FR"}
+
 
 def languages(request):
     """The page in each language, for the switcher and the ``hreflang`` links.
@@ -25,6 +29,7 @@ def languages(request):
                 "name": translation.get_language_info(code)["name_local"],
                 "url": f"/{code}{rest}",
                 "absolute_url": f"{site}/{code}{rest}",
+                "og_locale": OG_LOCALES.get(code, code),
                 "current": code == translation.get_language(),
             }
             for code, _name in settings.LANGUAGES

@@ -55,6 +55,8 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # Large downloads would crowd the pages out of the cache; they are rendered every time.
 MAX_KEPT_BYTES = 2 * 1024 * 1024
 ENCODINGS = ("br", "gzip")
+# Bodies compressed already (the share images): kept and sent as they are.
+COMPRESSED_TYPES = ("image/png",)
 # Settings a kept page's headers depend on (see ``release``).
 HEADER_SETTINGS = (
     "PUBLIC_MAX_AGE",
@@ -251,8 +253,11 @@ def keep_page(tag, response, request, store=True):
     headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
     wanted = _best_encoding(request.headers.get("Accept-Encoding", ""), ENCODINGS)
     encodings = (None, *ENCODINGS) if store else (wanted,)
+    # A body compressed already (a share image) is kept as it is under every encoding's key,
+    # and sent without a Content-Encoding (see ``_sent_as_is``).
+    as_is = _sent_as_is(headers)
     kept = {
-        encoding: (headers, COMPRESS[encoding](body) if encoding else body)
+        encoding: (headers, body if as_is or not encoding else COMPRESS[encoding](body))
         for encoding in encodings
     }
     if store:
@@ -266,7 +271,18 @@ def keep_page(tag, response, request, store=True):
     return (wanted, *kept[wanted])
 
 
+def _sent_as_is(headers):
+    """Whether a page with these headers is compressed already (``COMPRESSED_TYPES``): it is
+    sent as it is, whatever encoding the client accepts."""
+    return any(
+        name.lower() == "content-type" and value.startswith(COMPRESSED_TYPES)
+        for name, value in headers
+    )
+
+
 def page_response(request, tag, encoding, headers, body):
+    if encoding and _sent_as_is(headers):
+        encoding = None
     response = HttpResponse(body)
     for name, value in headers:
         response[name] = value
@@ -565,6 +581,8 @@ class PublicPagesServer:
             if found is None:
                 return None
         headers, body = found
+        if encoding and _sent_as_is(headers):
+            encoding = None
         if matched:
             headers = [
                 (name, value) for name, value in headers if name.lower() not in _BODY_HEADERS

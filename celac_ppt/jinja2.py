@@ -75,6 +75,7 @@ def environment(**options):
         status_label=formatting.status_label,
         freshness_label=formatting.freshness_label,
         date=formatting.date_text,
+        machine_datetime=formatting.machine_datetime,
         localize=formatting.localized,
         filesizeformat=formatting.file_size,
         truncatewords=formatting.truncatewords,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", public_pages(include("api.urls"))),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
@@ -37,3 +37,20 @@ def server_error(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's, error pages')."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+# Pages for signed-in people and forms, under every language prefix, and the admin: nothing
+# for a search engine to index. Public pages, downloads and the API may be crawled.
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /*/accounts/
+Disallow: /*/my-state/
+Disallow: /*/review/
+Disallow: /*/follow/
+"""
+
+
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    """What crawlers may read (RFC 9309)."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")

@@ -1,5 +1,7 @@
 """The public commitment list's filters: every one lives in the URL, so a view is a link."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.template.loader import get_template
@@ -64,6 +66,22 @@ class _StatesByLocalName(forms.models.ModelChoiceIterator):
 
     def __len__(self):
         return self.queryset.count() + (1 if self.field.empty_label is not None else 0)
+
+
+class DateInput(forms.DateInput):
+    """A browser's date picker (``<input type="date">``) that never writes a value it cannot
+    hold: HTML allows only a date as YYYY-MM-DD there, so what the visitor typed in the
+    address ("banana") is left out, and the field's error says why."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value).isoformat()
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 class QuickSelect(forms.Select):
@@ -137,14 +155,14 @@ class CommitmentFilter(django_filters.FilterSet):
         label=_("Due on or after"),
         field_name="due_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_("A date as YYYY-MM-DD."),
     )
     due_before = django_filters.DateFilter(
         label=_("Due on or before"),
         field_name="due_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_("A date as YYYY-MM-DD."),
     )
     overdue = django_filters.BooleanFilter(

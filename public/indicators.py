@@ -19,6 +19,8 @@ from indicators.formatting import number_text, period_label, regional_text
 from indicators.models import Indicator, Kind
 from indicators.services.figures import current_values, figures
 
+from . import share
+
 
 def indicator_list(request):
     plan = current_plan()
@@ -31,6 +33,7 @@ def indicator_list(request):
             "rows": [found[indicator.pk] for indicator in indicators],
             "states_total": len(plan.states),
             "any_demo": any(indicator.is_demo for indicator in indicators),
+            "share": share.plan_card(),
         },
     )
 
@@ -56,6 +59,7 @@ def indicator_detail(request, pk):
             "states_reporting": len(found.latest_by_state),
             "states_total": len(plan.states),
             "has_state_targets": bool(targets),
+            "share": share.plan_card(),
         },
     )
 

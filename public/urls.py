@@ -2,7 +2,7 @@ from django.urls import path
 
 import celac_ppt.converters  # noqa: F401  (registers iso, ref, acronym)
 
-from . import indicators, views
+from . import indicators, share, views
 
 app_name = "public"
 
@@ -27,4 +27,8 @@ urlpatterns = [
     path("open-data/", views.open_data, name="open_data"),
     path("indicators/", indicators.indicator_list, name="indicators"),
     path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator"),
+    # The images of the share cards (public/share.py).
+    path("share/dashboard.png", share.dashboard_image, name="share-dashboard"),
+    path("share/states/<iso:iso_code>.png", share.state_image, name="share-state"),
+    path("share/commitments/<ref:reference>.png", share.commitment_image, name="share-commitment"),
 ]

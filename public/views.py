@@ -65,6 +65,7 @@ from commitments.services.tables import (
 from indicators.columns import PACKAGE_TABLES
 
 from . import map as state_map
+from . import share
 from .charts import progress_chart
 from .formatting import link, pct
 from .forms import CompareForm
@@ -178,6 +179,7 @@ def dashboard(request):
         "overdue_count": sum(1 for row in with_deadline if row.overdue),
         "deadlines_total": len(with_deadline),
         "today": rollup.today,
+        "share": share.plan_card(),
     }
     return render(request, "public/dashboard.html", context)
 
@@ -207,6 +209,7 @@ def attention(request):
                 (light, FRESHNESS_LABELS[light], sum(1 for row in rows if row.freshness == light))
                 for light in (FRESH, AGEING, STALE)
             ],
+            "share": share.plan_card(),
         },
     )
 
@@ -228,6 +231,7 @@ def state_list(request):
             "bad_sort": asked if asked is not None and sort is None else None,
             "region": rollup.region(),
             "reportable": len(rollup.leaf_ids),
+            "share": share.plan_card(),
         },
     )
 
@@ -257,6 +261,7 @@ def state_compare(request):
                 (state, rollup.state_overall(state.id), standing[state.id]) for state in chosen
             ],
             "by_area": [(area, abbreviated(area), figures) for area, figures in by_area],
+            "share": share.plan_card(),
         },
         status=status,
     )
@@ -278,6 +283,7 @@ def commitment_list(request):
             "state": state,
             "has_errors": filterset.is_bound and bool(filterset.errors),
             "download_query": query.urlencode(),
+            "share": share.plan_card(),
         },
     )
 
@@ -315,6 +321,7 @@ def commitment_detail(request, reference):
             "current_report_ids": {row["report_id"] for row in current_rows},
             # A parent's milestones say which sub-commitment each is on.
             "show_reference": bool(child_ids),
+            "share": share.commitment_card(commitment, rollup),
             # The embed snippet's address is absolute: it is pasted into other sites.
             "site_url": settings.SITE_URL.rstrip("/"),
             "indicators": indicators_of(commitment=commitment),
@@ -372,6 +379,7 @@ def state_detail(request, iso_code):
             "rows": rows,
             "latest_reports": latest_published(plan, member_state=state),
             "site_url": settings.SITE_URL.rstrip("/"),
+            "share": share.state_card(state, rollup),
         },
     )
 
@@ -393,6 +401,7 @@ def report_detail(request, pk):
             "evidence": list(report.evidence.all()),
             "supersedes": supersedes,
             "superseded_by": newer,
+            "share": share.plan_card(),
         },
     )
 
@@ -427,6 +436,7 @@ def changes(request):
             "items": page.object_list,
             "page_obj": page,
             "total": len(items),
+            "share": share.plan_card(),
         },
     )
 
@@ -446,6 +456,7 @@ def about_figures(request):
                 "reports": columns.REPORT_COLUMNS,
                 "milestones": columns.MILESTONE_COLUMNS,
             },
+            "share": share.plan_card(),
         },
     )
 
@@ -471,6 +482,7 @@ def area_detail(request, number):
             "milestones": milestone_service.of_area(plan, area),
             "download_query": urlencode({"area": area.number}),
             "indicators": indicators_of(area=area),
+            "share": share.plan_card(),
         },
     )
 
@@ -491,6 +503,7 @@ def agency_detail(request, acronym):
             "by_area": [(area.number, area, link(area), rollup.area(area.id)) for area in areas],
             "rows": rows,
             "download_query": urlencode({"agency": agency.acronym}),
+            "share": share.plan_card(),
         },
     )
 
@@ -656,6 +669,7 @@ def open_data(request):
             "endpoints": API_ENDPOINTS,
             "license_url": LICENSE_URL,
             "json_ld": json_ld(dataset_json_ld(request, tables, addresses)),
+            "share": share.plan_card(),
         },
     )
 
@@ -706,6 +720,7 @@ def state_map_page(request):
                 bucket: sum(1 for shape in shapes if shape.figure.bucket == bucket)
                 for bucket in ["none", *(bucket for bucket, _low, _high in MAP_BUCKETS)]
             },
+            "share": share.plan_card(),
         },
     )
 
@@ -728,6 +743,7 @@ def area_list(request):
                 )
                 for area in plan.areas
             ],
+            "share": share.plan_card(),
         },
     )
 
@@ -744,13 +760,13 @@ def agency_list(request):
         areas = areas_by_agency.get(agency.id, [])
         progress = rollup.group(rollup.top_level_of_areas({area.id for area in areas}))
         rows.append((agency, areas, list(agency.officials.all()), progress))
-    return render(request, "public/agency_list.html", {"rows": rows})
+    return render(request, "public/agency_list.html", {"rows": rows, "share": share.plan_card()})
 
 
 @never_kept
 def search(request):
     query = request.GET.get("q", "")
-    context = {"query": query, "asked": "q" in request.GET}
+    context = {"query": query, "asked": "q" in request.GET, "share": share.plan_card()}
     try:
         results = plan_search.search(query)
     except plan_search.SearchError as error:

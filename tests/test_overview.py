@@ -122,7 +122,7 @@ def test_needs_attention_lists_an_overdue_commitment_with_its_states(client, pla
         assert 'href="/en/commitments/6.1/"' in suspended and 'href="/en/states/BR/"' in suspended
         silent = section.split('id="attention-silent"', 1)[1].split("<h3", 1)[0]
         assert 'href="/en/commitments/14.1/"' in silent and 'href="/en/states/CL/"' in silent
-        lowest = section.split('id="attention-lowest"', 1)[1].split("</div>", 1)[0]
+        lowest = section.split('id="attention-lowest"', 1)[1].split("</section>", 1)[0]
         assert lowest.index("/commitments/6.1/") < lowest.index("/commitments/14.1/")
 
 
