@@ -96,13 +96,23 @@ def official_ar(plan):
     return make_official("AR", "oficial-ar")
 
 
-@pytest.fixture
-def curator(plan):
+def make_curator():
     user = get_user_model().objects.create_user(
         username="curadora", email="curadora@example.org", password=PASSWORD, is_staff=True
     )
     user.groups.add(Group.objects.get(name=CURATORS_GROUP))
     return user
+
+
+@pytest.fixture
+def curator(plan):
+    return make_curator()
+
+
+@pytest.fixture
+def live_people(live_plan):
+    """The official of Argentina and a curator, for the browser tests' live server."""
+    return make_official("AR", "oficial-ar"), make_curator()
 
 
 @pytest.fixture

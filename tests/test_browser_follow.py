@@ -7,14 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, make_official
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import CURATORS_GROUP
 from commitments.models import ReviewState
 from follow.emails import send_digests
 from follow.models import Subscription
@@ -50,13 +46,8 @@ def link_in(body, base, word):
 
 
 @pytest.fixture
-def people(live_plan):
-    official = make_official("AR", "oficial-ar")
-    curator = get_user_model().objects.create_user(
-        "curadora", "curadora@example.org", PASSWORD, is_staff=True
-    )
-    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
-    return official, curator
+def people(live_people):
+    return live_people
 
 
 def test_a_visitor_follows_argentina_gets_its_published_report_and_unsubscribes(

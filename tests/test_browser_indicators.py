@@ -6,12 +6,8 @@ value against the target in each language, at 1280 and at 375 px."""
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, make_official
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from accounts.models import CURATORS_GROUP
 from commitments.models import Commitment
 from indicators.models import Indicator, IndicatorValue
 from tests.test_browser_reporting import log_in
@@ -45,13 +41,8 @@ def shoot(page, name):
 
 
 @pytest.fixture
-def people(live_plan):
-    official = make_official("AR", "oficial-ar")
-    curator = get_user_model().objects.create_user(
-        "curadora", "curadora@example.org", PASSWORD, is_staff=True
-    )
-    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
-    return official, curator
+def people(live_people):
+    return live_people
 
 
 def test_curator_defines_official_reports_curator_publishes_public_sees(

@@ -4,12 +4,9 @@ publishes, and only then does the public see it."""
 import re
 
 import pytest
-from conftest import PASSWORD, make_official
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from conftest import PASSWORD
 from playwright.sync_api import expect
 
-from accounts.models import CURATORS_GROUP
 from commitments.models import ProgressReport, ReviewState
 
 pytestmark = pytest.mark.browser
@@ -20,13 +17,8 @@ FIXED_TEXT = "Argentina designó a su punto focal; se adjunta el acta de la prim
 
 
 @pytest.fixture
-def people(live_plan):
-    official = make_official("AR", "oficial-ar")
-    curator = get_user_model().objects.create_user(
-        "curadora", "curadora@example.org", PASSWORD, is_staff=True
-    )
-    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
-    return official, curator
+def people(live_people):
+    return live_people
 
 
 def log_in(context, base_url, username):

@@ -3,13 +3,10 @@ fit a phone (every column reachable, nothing wider than the window), and the adm
 progress-report list fits a 1280-pixel window."""
 
 import pytest
-from conftest import PASSWORD, make_official
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from conftest import PASSWORD
 from playwright.sync_api import expect
 from reporting_helpers import make_report
 
-from accounts.models import CURATORS_GROUP
 from commitments.models import ReviewState
 
 pytestmark = pytest.mark.browser
@@ -18,12 +15,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def people(live_plan):
-    official = make_official("AR", "oficial-ar")
-    curator = get_user_model().objects.create_user(
-        "curadora", "curadora@example.org", PASSWORD, is_staff=True
-    )
-    curator.groups.add(Group.objects.get(name=CURATORS_GROUP))
+def people(live_people):
+    official, curator = live_people
     make_report(official, ReviewState.SUBMITTED, reference="1.1")
     make_report(official, ReviewState.PUBLISHED, reference="2.1", curator=curator)
     return official, curator
