@@ -28,8 +28,8 @@ def logged_in(browser, base_url, username, viewport):
     page.goto(f"{base_url}/en/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     return context, page
 
 
@@ -59,7 +59,8 @@ def test_workspace_and_queue_fit_a_phone(browser, live_plan, people):
         cell.scroll_into_view_if_needed()
         box = cell.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], label
-    curator.locator("table.stack-table a").first.click()
+    with curator.expect_navigation():
+        curator.locator("table.stack-table a").first.click()
     assert page_width(curator) <= PHONE["width"]
     context.close()
 
