@@ -30,7 +30,9 @@ from pathlib import Path
 import brotli
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import close_old_connections
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, URLPattern, URLResolver, resolve
@@ -107,6 +109,47 @@ def release():
     return digest.hexdigest()[:16]
 
 
+@functools.cache
+def _served():
+    """The settings every request to a kept page reads, read once: a lookup in Django's lazy
+    settings costs more than the rest of answering a revalidation. Read again whenever a
+    setting changes (tests do; a deployment restarts)."""
+    return (
+        settings.PUBLIC_PAGE_CACHE_SECONDS,
+        settings.SECURE_SSL_REDIRECT,
+        settings.SECURE_PROXY_SSL_HEADER,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _host_allowed(host):
+    """Whether Django would accept ``Host: host`` (``ALLOWED_HOSTS``), as ``get_host`` reads it."""
+    domain, _port = split_domain_port(host)
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return bool(domain) and validate_host(domain, allowed)
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_of(path_info):
+    """The language an address names in its prefix ('' for none)."""
+    return translation.get_language_from_path(path_info) or ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _full_path(path_info, query):
+    """``request.get_full_path()`` of a request for ``path_info`` and ``query``."""
+    return escape_uri_path(path_info) + (f"?{iri_to_uri(query)}" if query else "")
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs):
+    _served.cache_clear()
+    _host_allowed.cache_clear()
+    _language_of.cache_clear()
+
+
 def today():
     """The day the pages show. The portal never activates a reader's time zone, so it is
     ``timezone.localdate()``, without that function's look-up of the active zone."""
@@ -126,7 +169,7 @@ def _tag(path_info, full_path, versions):
             versions.get(DataVersion.PLAN, "-"),
             versions.get(DataVersion.PROGRESS, "-"),
             today().isoformat(),
-            translation.get_language_from_path(path_info) or "",
+            _language_of(path_info),
             full_path,
         )
     )
@@ -196,6 +239,7 @@ def not_modified(request, tag):
     return _finish(HttpResponseNotModified(), tag, encoding) if matched else None
 
 
+@functools.lru_cache(maxsize=1024)
 def _revalidates(header, tag):
     """(whether ``If-None-Match: header`` holds ``tag``, the encoding its copy names)."""
     if not header:
@@ -501,6 +545,28 @@ class RecentPages:
                 self.size -= dropped
 
 
+class _Sendable:
+    """A kept page in one encoding as ``PublicPagesServer`` sends it: the headers of its 200
+    and of its 304, made once, and its body (None when only its headers were read)."""
+
+    __slots__ = ("headers", "not_modified", "body")
+
+    def __init__(self, tag, encoding, headers, body):
+        if encoding and _sent_as_is(headers):
+            encoding = None
+        etag = ("ETag", _etag(tag, encoding))
+        self.not_modified = (
+            *(header for header in headers if header[0].lower() not in _BODY_HEADERS),
+            etag,
+        )
+        self.body = body
+        self.headers = ()
+        if body is not None:
+            self.headers = (*headers, etag, ("Content-Length", str(len(body))))
+            if encoding:
+                self.headers += (("Content-Encoding", encoding),)
+
+
 class PublicPagesServer:
     """The WSGI application in front of Django: a public page's revalidation and its kept
     copy are answered here, with the very headers Django sent for that page, without
@@ -526,8 +592,8 @@ class PublicPagesServer:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if (
-            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
-            and path in self.public_paths
+            path in self.public_paths
+            and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
             and not environ.get("SCRIPT_NAME")
         ):
             served = self._serve(environ, start_response, path)
@@ -545,14 +611,14 @@ class PublicPagesServer:
         return result
 
     def _learn(self, path, tag, status, headers):
-        if not status.startswith("200") or not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        if not status.startswith("200") or not _served()[0]:
             return
         names = {name.lower() for name, _value in headers}
         if "set-cookie" in names or "etag" not in names:
             return
         kept = [(name, value) for name, value in headers if name.lower() not in _PER_RESPONSE]
         try:
-            cache.set(_headers_key(tag), kept, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            cache.set(_headers_key(tag), kept, _served()[0])
         except Exception:
             logger.warning("Page cache unavailable", exc_info=True)
             return
@@ -569,9 +635,7 @@ class PublicPagesServer:
             # The database: Django answers, with its 503 page if need be.
             close_old_connections()
             return None
-        query = environ.get("QUERY_STRING", "")
-        full_path = escape_uri_path(path) + (f"?{iri_to_uri(query)}" if query else "")
-        tag = _tag(path, full_path, versions)
+        tag = _tag(path, _full_path(path, environ.get("QUERY_STRING", "")), versions)
         matched, encoding = _revalidates(environ.get("HTTP_IF_NONE_MATCH"), tag)
         if not matched:
             encoding = _best_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), ENCODINGS)
@@ -580,25 +644,15 @@ class PublicPagesServer:
             found = self._from_cache(tag, encoding, with_body=not matched)
             if found is None:
                 return None
-        headers, body = found
-        if encoding and _sent_as_is(headers):
-            encoding = None
         if matched:
-            headers = [
-                (name, value) for name, value in headers if name.lower() not in _BODY_HEADERS
-            ]
-            headers.append(("ETag", _etag(tag, encoding)))
-            start_response("304 Not Modified", headers)
+            start_response("304 Not Modified", list(found.not_modified))
             return []
-        headers = [*headers, ("ETag", _etag(tag, encoding)), ("Content-Length", str(len(body)))]
-        if encoding:
-            headers.append(("Content-Encoding", encoding))
-        start_response("200 OK", headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        start_response("200 OK", list(found.headers))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [found.body]
 
     def _from_cache(self, tag, encoding, *, with_body):
-        """(headers, body or None) of the page ``tag`` from Django's cache; a whole page is
-        remembered in this process too."""
+        """The page ``tag`` in ``encoding`` from Django's cache (its body None unless
+        ``with_body``); a whole page is remembered in this process too."""
         keys = [_headers_key(tag)]
         if with_body:
             keys.append(_cache_key(tag, encoding))
@@ -611,28 +665,25 @@ class PublicPagesServer:
         if headers is None:
             return None
         if not with_body:
-            return headers, None
+            return _Sendable(tag, encoding, headers, None)
         page = found.get(_cache_key(tag, encoding))
         if page is None:
             return None
-        self.recent.put((tag, encoding), (headers, page[1]), len(page[1]))
-        return headers, page[1]
+        sendable = _Sendable(tag, encoding, headers, page[1])
+        self.recent.put((tag, encoding), sendable, len(page[1]))
+        return sendable
 
     @staticmethod
     def _as_django_would(environ):
         """Whether Django would answer this request with the page at all: its host is allowed
         and, where HTTPS is required, it came over HTTPS. Otherwise Django answers (400, or
         the redirect)."""
-        host = environ.get("HTTP_HOST", "")
-        domain, _port = split_domain_port(host)
-        allowed = settings.ALLOWED_HOSTS
-        if settings.DEBUG and not allowed:
-            allowed = [".localhost", "127.0.0.1", "[::1]"]
-        if not domain or not validate_host(domain, allowed):
+        if not _host_allowed(environ.get("HTTP_HOST", "")):
             return False
-        if settings.SECURE_SSL_REDIRECT:
+        _seconds, ssl_redirect, proxy_ssl_header = _served()
+        if ssl_redirect:
             # As HttpRequest.is_secure() reads it.
-            header, secure = settings.SECURE_PROXY_SSL_HEADER or (None, None)
+            header, secure = proxy_ssl_header or (None, None)
             if header is not None and environ.get(header) is not None:
                 return environ[header].split(",", 1)[0].strip() == secure
             return environ.get("wsgi.url_scheme") == "https"

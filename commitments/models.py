@@ -730,12 +730,13 @@ class DataVersion(models.Model):
                 return dict(cursor.fetchall())
         with db.wrap_database_errors:
             db.ensure_connection()
-            cursor = db.connection.cursor()
-            try:
-                cursor.execute(_TOKENS_SQL)
-                return dict(cursor.fetchall())
-            finally:
-                cursor.close()
+            # One cursor per connection, kept with it: opening one costs more than the query.
+            kept = getattr(db, "_data_version_cursor", None)
+            if kept is None or kept[0] is not db.connection:
+                kept = db._data_version_cursor = (db.connection, db.connection.cursor())
+            cursor = kept[1]
+            cursor.execute(_TOKENS_SQL)
+            return dict(cursor.fetchall())
 
     @classmethod
     def bump(cls, name):
