@@ -137,7 +137,7 @@ def _language_of(path_info):
     return translation.get_language_from_path(path_info) or ""
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _full_path(path_info, query):
     """``request.get_full_path()`` of a request for ``path_info`` and ``query``."""
     return escape_uri_path(path_info) + (f"?{iri_to_uri(query)}" if query else "")
