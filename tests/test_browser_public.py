@@ -106,3 +106,25 @@ def test_dashboard_reads_at_375_px_without_sideways_scrolling(page, site):
         page.goto(site + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)
+
+
+def test_the_comparison_fits_a_phone_and_each_box_sits_beside_its_name(page, site):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for lang in ("es", "en", "pt", "fr"):
+        page.goto(f"{site}/{lang}/states/compare/?s=MX&s=AR&s=CL&s=PE")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, lang
+        scroll = page.locator(".compare-table").evaluate(
+            "table => table.parentElement.scrollWidth - table.parentElement.clientWidth"
+        )
+        assert scroll == 0, lang
+        box = page.locator(".compare-table").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, lang
+        # Each figure is headed by its state's name, the table's header being out of sight.
+        first = page.locator(".compare-table tbody tr").first.locator("td").first
+        before = first.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert before.strip('"').startswith(("México", "Mexico", "Mexique")), (lang, before)
+        checkbox = page.locator("#s-AR").bounding_box()
+        label = page.locator("label[for=s-AR]").bounding_box()
+        assert label["x"] >= checkbox["x"] + checkbox["width"], lang
+        assert label["y"] < checkbox["y"] + checkbox["height"], lang
+        assert checkbox["y"] < label["y"] + label["height"], lang
