@@ -128,3 +128,16 @@ def test_the_comparison_fits_a_phone_and_each_box_sits_beside_its_name(page, sit
         assert label["x"] >= checkbox["x"] + checkbox["width"], lang
         assert label["y"] < checkbox["y"] + checkbox["height"], lang
         assert checkbox["y"] < label["y"] + label["height"], lang
+
+
+def test_a_deadlines_closing_bracket_stays_on_the_line_of_its_words(page, site):
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/en/commitments/", "/fr/commitments/", "/pt/states/MX/"):
+            page.goto(site + path)
+            ends = page.locator(".due-close")
+            assert ends.count() > 0, path
+            lines = ends.evaluate_all(
+                "ends => ends.map(end => [end.textContent, end.getClientRects().length])"
+            )
+            assert all(text.endswith(")") and count == 1 for text, count in lines), (path, lines)
