@@ -141,3 +141,17 @@ def test_a_deadlines_closing_bracket_stays_on_the_line_of_its_words(page, site):
                 "ends => ends.map(end => [end.textContent, end.getClientRects().length])"
             )
             assert all(text.endswith(")") and count == 1 for text, count in lines), (path, lines)
+
+
+def test_every_column_header_of_the_matrix_shows_in_full_at_1280_px(page, site):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for lang in ("es", "en", "pt", "fr"):
+        page.goto(f"{site}/{lang}/")
+        frame = page.locator(".matrix-scroll")
+        assert frame.evaluate("box => box.scrollWidth - box.clientWidth") == 0, lang
+        right = frame.bounding_box()["x"] + frame.bounding_box()["width"]
+        headers = page.locator(".matrix thead th")
+        assert headers.count() == 15
+        last = headers.last.bounding_box()
+        assert last["x"] + last["width"] <= right + 0.5, lang
+        assert "14" in headers.last.inner_text(), lang
