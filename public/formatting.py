@@ -59,7 +59,11 @@ def _date_text(language, format_name, value):
 
 def date_text(value, format_name="DATE_FORMAT"):
     """``value`` as Django's ``date`` filter writes it in the active language, local time for
-    a date and time; each formatted once per process. "" for no value."""
+    a date and time; each formatted once per process. "" for no value.
+
+    The public pages write every date a reader sees in one style, the language's long date
+    ("26 de noviembre de 2026", "Nov. 26, 2026", "26 novembre 2026"): they call this with no
+    format. A format such as "Y-m-d" is for the machine (a ``<time datetime>``)."""
     if value is None or value == "":
         return ""
     if getattr(value, "tzinfo", None) is not None:

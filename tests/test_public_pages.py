@@ -8,6 +8,9 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from commitments.models import Evidence, ProgressReport, ReviewState, Status
 from tests.progress_data import make_published_reports
@@ -395,3 +398,18 @@ def test_markup_in_a_narrative_or_a_plan_name_is_shown_as_text(client, plan):
         "&lt;img src=x onerror=alert(1)&gt;"
         in get(client, f"/reports/{shown.pk}/").content.decode()
     )
+
+
+@pytest.mark.parametrize("lang", ["es", "en", "pt", "fr"])
+def test_the_public_pages_write_every_date_in_the_languages_long_style(client, plan, lang):
+    reports = make_published_reports(60, seed=3, states=["MX", "AR"])
+    latest = max(reports, key=lambda item: item.published_at)
+    with translation.override(lang):
+        long_date = date_format(localtime(latest.published_at).date(), "DATE_FORMAT")
+    pages = ["/", "/states/", "/states/compare/?s=MX&s=AR", "/states/MX/", "/commitments/"]
+    for url in [*pages, "/commitments/13.1/"]:
+        page = text_of(get(client, url, lang))
+        numeric = re.findall(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", page)
+        assert not numeric, (url, numeric)
+    # The dashboard's table of the latest reports gives the long date too.
+    assert long_date in text_of(get(client, "/", lang))
