@@ -155,3 +155,23 @@ def test_every_column_header_of_the_matrix_shows_in_full_at_1280_px(page, site):
         last = headers.last.bounding_box()
         assert last["x"] + last["width"] <= right + 0.5, lang
         assert "14" in headers.last.inner_text(), lang
+
+
+def test_on_a_phone_the_rankings_caption_spans_the_table_and_each_latest_report_is_labelled(
+    page, site
+):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for lang in ("es", "en", "pt", "fr"):
+        page.goto(f"{site}/{lang}/states/")
+        caption = page.locator("table.ranking caption").bounding_box()
+        table = page.locator("table.ranking").bounding_box()
+        assert caption["width"] >= 0.9 * table["width"], (lang, caption, table)
+        page.goto(f"{site}/{lang}/")
+        cells = page.locator("section[aria-labelledby=latest-heading] tbody tr").first
+        labels = cells.locator("td").evaluate_all(
+            "cells => cells.map(cell => getComputedStyle(cell, '::before').content)"
+        )
+        headers = page.locator("section[aria-labelledby=latest-heading] thead th")
+        names = headers.evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
+        assert len(labels) == len(names) == 6, (lang, labels)
+        assert all(name in label for name, label in zip(names, labels, strict=True)), labels
