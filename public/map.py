@@ -42,7 +42,7 @@ def shapes(plan, rollup):
     """A ``Shape`` per member state that the map file draws, in the plan's order (by name),
     and the states it does not draw (none, while the file matches the fixture)."""
     drawn = geometry()["states"]
-    of_reported = gettext("%(reported)s of %(total)s commitments reported")
+    of_reported = gettext("%(reported)s of %(total)s top-level commitments reported")
     found, missing = [], []
     for state in plan.states:
         outline = drawn.get(state.iso_code)

@@ -57,26 +57,43 @@ def figure_words(fig, scope="region"):
             "no reports yet (0 of %(total)s states)",
             fig.states_total,
         ) % {"total": fig.states_total}
+    parts = {"reported": fig.parts_reported, "total": fig.parts_total}
     if scope == "state":
         if fig.parts_total is None:
             return gettext("reported")
-        return ngettext(
-            "%(reported)s of %(total)s commitment reported",
-            "%(reported)s of %(total)s commitments reported",
-            fig.parts_total,
-        ) % {"reported": fig.parts_reported, "total": fig.parts_total}
+        if fig.parts_top_level:
+            text = ngettext(
+                "%(reported)s of %(total)s top-level commitment reported",
+                "%(reported)s of %(total)s top-level commitments reported",
+                fig.parts_total,
+            )
+        else:
+            text = ngettext(
+                "%(reported)s of %(total)s sub-commitment reported",
+                "%(reported)s of %(total)s sub-commitments reported",
+                fig.parts_total,
+            )
+        return text % parts
     words = ngettext(
         "%(reported)s of %(total)s state reported",
         "%(reported)s of %(total)s states reported",
         fig.states_total,
     ) % {"reported": fig.states_reported, "total": fig.states_total}
-    if fig.parts_total is not None:
-        words += " · " + ngettext(
-            "%(reported)s of %(total)s commitment with reports",
-            "%(reported)s of %(total)s commitments with reports",
+    if fig.parts_total is None:
+        return words
+    if fig.parts_top_level:
+        text = ngettext(
+            "%(reported)s of %(total)s top-level commitment with reports",
+            "%(reported)s of %(total)s top-level commitments with reports",
             fig.parts_total,
-        ) % {"reported": fig.parts_reported, "total": fig.parts_total}
-    return words
+        )
+    else:
+        text = ngettext(
+            "%(reported)s of %(total)s sub-commitment with reports",
+            "%(reported)s of %(total)s sub-commitments with reports",
+            fig.parts_total,
+        )
+    return f"{words} · {text % parts}"
 
 
 def value_words(fig, dist):

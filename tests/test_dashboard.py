@@ -63,7 +63,7 @@ def test_dashboard_shows_overall_progress_with_its_coverage(client, plan):
     published("1.1", "AR", 60)
     page = text_of(get(client))
     # Region: one top-level commitment with reports, mean 50, 2 states of 33.
-    assert "50 % — 2 of 33 states reported · 1 of 29 commitments with reports" in page
+    assert "50 % — 2 of 33 states reported · 1 of 29 top-level commitments with reports" in page
     assert "2 of 33" in page  # member states that have reported
 
 

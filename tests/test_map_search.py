@@ -102,7 +102,7 @@ def test_the_map_links_every_state_with_its_value_and_a_table(client, plan):
     figure = rollup.state_overall(mexico.id)
     assert figure.percent == 60
     # The same figure as the state's page, in words in the map and in the table.
-    assert f"<title>Mexico: {pct(60)} — 2 of 29 commitments reported</title>" in svg
+    assert f"<title>Mexico: {pct(60)} — 2 of 29 top-level commitments reported</title>" in svg
     assert "60 %" in text_of(get(client, "/states/MX/"))
     assert re.search(r'href="/en/states/BB/" class="map-state shape-p5 map-small"', svg)
     assert "<circle" in svg

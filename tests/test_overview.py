@@ -73,7 +73,7 @@ def test_area_and_state_pages_lead_with_the_same_headline(client, plan):
     assert "1 of 132 state × commitment pairs have a report" in coverage  # 4 commitments
     state = get(client, "/states/MX/").content.decode()
     progress, coverage = headline_of(state)
-    assert "reported on 1 of 32 commitments" in coverage
+    assert "reported on 1 of the 32 commitments states report on" in coverage
 
 
 def test_commitment_page_shows_the_33_states_by_their_own_status(client, plan):

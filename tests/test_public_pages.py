@@ -172,7 +172,7 @@ def test_commitment_page_places_it_in_the_plan_and_lists_its_children(client, pl
     assert "Sub-commitments" in page
     for child in ("13.1.1", "13.1.2", "13.1.3"):
         assert child in page
-    assert "100 % — 1 of 33 states reported · 1 of 3 commitments with reports" in page
+    assert "100 % — 1 of 33 states reported · 1 of 3 sub-commitments with reports" in page
 
 
 def test_commitment_page_has_a_row_per_state_with_status_date_and_evidence(client, plan):
@@ -219,9 +219,12 @@ def test_state_page_shows_its_own_progress_against_the_region(client, plan):
     published("1.1", "AR", 100)
     page = text_of(get(client, "/states/mx/"))
     assert "Mexico" in page
-    assert "60 % — 2 of 29 commitments reported" in page  # (40 + 80) / 2
+    assert "60 % — 2 of 29 top-level commitments reported" in page  # (40 + 80) / 2
+    # Beside it, the coverage counts the commitments states report on (sub-commitments one
+    # by one, not their parents): another figure, and it says so.
+    assert "reported on 2 of the 32 commitments states report on" in page
     # The region: 1.1 is mean(40, 100) = 70, 2.1 is 80; the plan: mean(70, 80) = 75.
-    assert "75 % — 2 of 33 states reported · 2 of 29 commitments with reports" in page
+    assert "75 % — 2 of 33 states reported · 2 of 29 top-level commitments with reports" in page
     assert "Progress of Mexico by work area" in page
     assert client.get("/en/states/ZZ/").status_code == 404
 
@@ -231,7 +234,7 @@ def test_agency_page_shows_progress_of_its_areas(client, plan):
     response = get(client, "/agencies/ST/")
     page = text_of(response)
     assert "Secretaría de Turismo" in page
-    assert "30 % — 1 of 33 states reported · 1 of 2 commitments with reports" in page
+    assert "30 % — 1 of 33 states reported · 1 of 2 top-level commitments with reports" in page
     assert "Acción Turística Común" in page
     assert 'href="/commitments/data.csv?agency=ST"' in response.content.decode()
 
@@ -240,7 +243,7 @@ def test_area_page_shows_each_commitment_with_progress_status_deadline_and_fresh
     published("3.1.1", "CU", 50)
     response = get(client, "/areas/3/")
     page, html = text_of(response), response.content.decode()
-    assert "50 % — 1 of 33 states reported · 1 of 1 commitment with reports" in page
+    assert "50 % — 1 of 33 states reported · 1 of 1 top-level commitment with reports" in page
     assert "— no reports yet (0 of 33 states)" in page  # 3.1.2
     # Three commitments, each with its deadline, overdue, and a freshness light (the
     # milestones listed after them have dates of their own).

@@ -106,7 +106,7 @@ def test_cards_say_the_figures_in_the_pages_language(client, plan):
     assert state["og:title"] == "Mexico"
     assert state["og:description"].startswith("Mexico in the CELAC PPT 2020 work plan")
     assert "40 %" in state["og:description"] or "40%" in state["og:description"]
-    assert "1 of 29 commitments reported" in state["og:image:alt"]
+    assert "1 of 29 top-level commitments reported" in state["og:image:alt"]
     # One of 29 reported: the figure is preliminary, as the page's headline says.
     assert "preliminary" in state["og:description"]
     french = {k: v[0] for k, v in meta_of(client.get("/fr/states/AR/")).items()}

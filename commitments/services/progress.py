@@ -138,7 +138,8 @@ class Figure(NamedTuple):
     ``states_reported``/``states_total``: member states that reported (for one state's own
     figures: 1 or 0 of 1). ``parts_reported``/``parts_total``: for a group or a parent, how
     many of the commitments it holds have at least one report (None for a single commitment
-    without children).
+    without children). ``parts_top_level``: those commitments are top-level ones (a work
+    area, an agency, an axis, the whole plan), not a parent's sub-commitments.
     """
 
     mean: float | None
@@ -148,6 +149,7 @@ class Figure(NamedTuple):
     parts_total: int | None = None
     status: str = NO_REPORTS
     last_reported: datetime.date | None = None
+    parts_top_level: bool = False
 
     @property
     def has_data(self):
@@ -376,6 +378,7 @@ class Rollup:
             parts_total=len(figures),
             status=NO_REPORTS,
             last_reported=max((f.last_reported for f in figures if f.last_reported), default=None),
+            parts_top_level=True,
         )
 
     def state_group(self, top_level_ids, state_id):
@@ -390,6 +393,7 @@ class Rollup:
             parts_total=len(figures),
             status=NO_REPORTS,
             last_reported=max((f.last_reported for f in figures if f.last_reported), default=None),
+            parts_top_level=True,
         )
 
     def area(self, area_id):
@@ -438,7 +442,7 @@ class Rollup:
                     found[2] = last
         figures = {}
         for area_id, ids in self.top_level_by_area.items():
-            nothing = Figure(None, 0, 1, 0, len(ids), NO_REPORTS, None)
+            nothing = Figure(None, 0, 1, 0, len(ids), NO_REPORTS, None, True)
             for state_id in self.state_ids:
                 found = sums.get((state_id, area_id))
                 if found is None:
@@ -446,7 +450,7 @@ class Rollup:
                 else:
                     total, count, last = found
                     figures[state_id, area_id] = Figure(
-                        total / count, 1, 1, count, len(ids), NO_REPORTS, last
+                        total / count, 1, 1, count, len(ids), NO_REPORTS, last, True
                     )
         self._state_area_figures = figures
         return figures
