@@ -175,3 +175,16 @@ def test_on_a_phone_the_rankings_caption_spans_the_table_and_each_latest_report_
         names = headers.evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
         assert len(labels) == len(names) == 6, (lang, labels)
         assert all(name in label for name, label in zip(names, labels, strict=True)), labels
+
+
+def test_on_a_phone_a_report_card_shows_no_label_without_a_value(page, site):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for lang in ("en", "fr"):
+        page.goto(f"{site}/{lang}/commitments/13.1/")
+        cells = page.locator("#states-heading ~ .table-scroll td[data-label]")
+        shown = cells.evaluate_all(
+            "cells => cells.filter(cell => cell.offsetHeight > 0)"
+            ".map(cell => [cell.dataset.label, cell.textContent.trim()])"
+        )
+        assert shown, lang
+        assert all(text for _label, text in shown), [cell for cell in shown if not cell[1]]
