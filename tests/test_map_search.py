@@ -311,3 +311,17 @@ def test_a_newly_published_narrative_is_found_on_the_next_search(client, plan):
     after = client.get("/en/search/?q=andina", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert "<mark>andina</mark>" in after.content.decode()
+
+
+def test_a_search_page_may_be_indexed_under_its_own_address(client, plan, settings):
+    settings.SITE_URL = "https://portal.example.org"
+    html = client.get("/es/search/?q=oceanica").content.decode()
+    head = html.split("</head>", 1)[0]
+    assert 'name="robots"' not in head
+    assert '<link rel="canonical" href="https://portal.example.org/es/search/?q=oceanica">' in head
+    assert "<title>Búsqueda: oceanica · CELAC PPT 2020</title>" in head
+    description = re.search(r'<meta name="description" content="([^"]+)">', head).group(1)
+    assert description.startswith("Resultados de «oceanica» en el plan de trabajo")
+    empty = client.get("/en/search/").content.decode().split("</head>", 1)[0]
+    assert '<link rel="canonical" href="https://portal.example.org/en/search/">' in empty
+    assert "Search the CELAC PPT 2020 work plan" in empty
