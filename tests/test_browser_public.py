@@ -188,3 +188,21 @@ def test_on_a_phone_a_report_card_shows_no_label_without_a_value(page, site):
         )
         assert shown, lang
         assert all(text for _label, text in shown), [cell for cell in shown if not cell[1]]
+
+
+def test_in_portuguese_on_a_phone_the_opened_tables_and_embed_code_stay_on_screen(page, site):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ("/pt/", "/pt/commitments/13.1/", "/pt/states/MX/", "/pt/states/",
+                 "/pt/states/compare/?s=MX&s=BR&s=AR&s=CL"):  # fmt: skip
+        page.goto(site + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        # What sits in a panel, outside a scrolling table, ends inside the panel.
+        outside = page.evaluate(
+            """() => [...document.querySelectorAll('.panel *')].filter(el => {
+                if (el.closest('.table-scroll, .visually-hidden, svg')) return false;
+                const r = el.getBoundingClientRect(), panel = el.closest('.panel');
+                return r.width > 0 && r.right > panel.getBoundingClientRect().right + 1;
+            }).map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 40))"""
+        )
+        assert not outside, (path, outside[:5])
