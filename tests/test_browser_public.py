@@ -166,15 +166,17 @@ def test_on_a_phone_the_rankings_caption_spans_the_table_and_each_latest_report_
         caption = page.locator("table.ranking caption").bounding_box()
         table = page.locator("table.ranking").bounding_box()
         assert caption["width"] >= 0.9 * table["width"], (lang, caption, table)
-        page.goto(f"{site}/{lang}/")
-        cells = page.locator("section[aria-labelledby=latest-heading] tbody tr").first
-        labels = cells.locator("td").evaluate_all(
-            "cells => cells.map(cell => getComputedStyle(cell, '::before').content)"
-        )
-        headers = page.locator("section[aria-labelledby=latest-heading] thead th")
-        names = headers.evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
-        assert len(labels) == len(names) == 6, (lang, labels)
-        assert all(name in label for name, label in zip(names, labels, strict=True)), labels
+        # The dashboard's latest reports and a state's: each field under its name.
+        for path, fields in ((f"/{lang}/", 6), (f"/{lang}/states/MX/", 5)):
+            page.goto(site + path)
+            cells = page.locator("section[aria-labelledby=latest-heading] tbody tr").first
+            labels = cells.locator("td").evaluate_all(
+                "cells => cells.map(cell => getComputedStyle(cell, '::before').content)"
+            )
+            headers = page.locator("section[aria-labelledby=latest-heading] thead th")
+            names = headers.evaluate_all("cells => cells.map(cell => cell.textContent.trim())")
+            assert len(labels) == len(names) == fields, (path, labels)
+            assert all(name in label for name, label in zip(names, labels, strict=True)), labels
 
 
 def test_on_a_phone_a_report_card_shows_no_label_without_a_value(page, site):
