@@ -158,7 +158,12 @@ def dashboard(request):
     commitments, areas = plan.commitments, plan.areas
     states = MemberState.by_local_name(plan.states)
     rows = [make_row(commitment, rollup) for commitment in commitments]
-    with_deadline = [row for row in rows if row.commitment.due_date]
+    # The commitments states report on, as "needs attention" counts them: a parent's
+    # deadline is its sub-commitments', so it is not counted twice.
+    reportable = set(rollup.leaf_ids)
+    with_deadline = [
+        row for row in rows if row.commitment.due_date and row.commitment.id in reportable
+    ]
     breakdown = linked_breakdowns(rollup, plan)
     context = {
         "history_chart": history_chart(Scope.PLAN, gettext("Progress of the whole plan over time")),
@@ -189,6 +194,9 @@ def attention(request):
     plan, rollup = current()
     rows = [make_row(commitment, rollup) for commitment in plan.commitments]
     with_deadline = [row for row in rows if row.commitment.due_date]
+    # Counted as the lists above count them: the commitments states report on.
+    reportable = set(rollup.leaf_ids)
+    counted = [row for row in with_deadline if row.commitment.id in reportable]
     rows_by_area = {}
     for row in rows:
         rows_by_area.setdefault(row.commitment.area_id, []).append(row)
@@ -200,8 +208,9 @@ def attention(request):
             "attention_kinds": ATTENTION_KINDS,
             "states_total": len(plan.states),
             "deadlines": sorted(with_deadline, key=lambda row: row.commitment.due_date),
-            "overdue_count": sum(1 for row in with_deadline if row.overdue),
-            "due_soon_count": sum(1 for row in with_deadline if row.due_soon),
+            "overdue_count": sum(1 for row in counted if row.overdue),
+            "due_soon_count": sum(1 for row in counted if row.due_soon),
+            "deadlines_total": len(counted),
             "without_deadline": len(rows) - len(with_deadline),
             "due_soon_days": DUE_SOON_DAYS,
             "freshness_grid": [(area, rows_by_area.get(area.id, [])) for area in plan.areas],

@@ -152,7 +152,13 @@ def test_overdue_commitments_are_shown_honestly(client, plan):
     published("9.1", "MX", 100)
     published("13.1.2", "MX", 99)
     page = text_of(get(client, "/attention/"))
-    assert "9 of the 10 commitments with a deadline are overdue" in page
+    # Counted as the list of overdue commitments counts them: the eight commitments states
+    # report on that have a deadline (3.1 and 13.1 count through their sub-commitments).
+    assert "7 of the 8 commitments states report on that have a deadline are overdue" in page
+    assert "Overdue and not completed (7)" in page
+    dashboard = text_of(get(client))
+    assert "7 of the 8 commitments states report on that have a deadline are overdue." in dashboard
+    assert "Overdue and not completed (7)" in dashboard
     assert "0 are due in the next 90 days" in page
     deadlines = get(client, "/attention/").content.decode().split('id="deadlines-heading"', 1)[1]
     deadlines = deadlines.split("</table>", 1)[0]
