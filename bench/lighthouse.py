@@ -45,12 +45,6 @@ PAGES = [
     ("map", "/es/map/"),
     ("search", "/es/search/?q=oceanica"),
 ]
-# What a score below 100 is by design, said under the page's findings.
-BY_DESIGN = {
-    "search": 'The search page asks not to be indexed (`<meta name="robots" '
-    'content="noindex">`) on purpose: it has one address per query typed, and the plan\'s '
-    "own pages are the ones to find. Lighthouse's SEO score counts that against it.",
-}
 
 
 def seeded_server_env():
@@ -187,8 +181,6 @@ def write_doc(results, missing, version):
             lines.append(f"- {category}: " + "; ".join(audits))
         if perf is not None and perf < 1:
             lines.append("- Performance: " + "; ".join(opportunities(report) or ["—"]))
-        if name in BY_DESIGN:
-            lines += ["", BY_DESIGN[name]]
         lines.append("")
     DOC.write_text("\n".join(lines), encoding="utf-8")
 
