@@ -2,7 +2,8 @@
 
     .venv/bin/python docs/screenshots.py [--lang en] [--out docs]
 
-Builds a throwaway SQLite database in a temporary folder (never var/db.sqlite3): the plan,
+Builds a throwaway SQLite database in a temporary folder (never var/db.sqlite3): the plan and
+its translations (`ensure_plan`),
 then published demo reports from 20 member states, then serves it with ``runserver`` and has
 Debian's Chromium (through Playwright) photograph the dashboard and a commitment page at
 1280 px and at 375 px wide.
@@ -37,7 +38,7 @@ def seed(env):
         "import django; django.setup();"
         "from django.core.management import call_command;"
         "call_command('migrate', verbosity=0);"
-        "call_command('loaddata', 'ppt2020', 'ppt2020-milestones', verbosity=0);"
+        "call_command('ensure_plan', verbosity=0);"
         "from tests.progress_data import make_varied_reports;"
         f"make_varied_reports(seed=2020, states={REPORTING_STATES!r})"
     )
