@@ -5,8 +5,8 @@
 Builds a throwaway SQLite database in a temporary folder (never var/db.sqlite3): the plan and
 its translations (`ensure_plan`),
 then published demo reports from 20 member states, then serves it with ``runserver`` and has
-Debian's Chromium (through Playwright) photograph the dashboard and a commitment page at
-1280 px and at 375 px wide.
+Debian's Chromium (through Playwright) photograph the dashboard, the list of what needs
+attention, the map and a commitment page at 1280 px and at 375 px wide.
 """
 
 import argparse
@@ -23,7 +23,12 @@ REPORTING_STATES = [
     "MX", "AR", "BR", "CL", "CO", "CU", "PE", "UY", "PA", "CR",
     "EC", "GT", "JM", "BB", "DO", "HN", "PY", "BO", "SV", "TT",
 ]  # fmt: skip
-PAGES = {"dashboard": "/", "commitment": "/commitments/13.1/"}
+PAGES = {
+    "dashboard": "/",
+    "attention": "/attention/",
+    "map": "/map/",
+    "commitment": "/commitments/13.1/",
+}
 WIDTHS = {"desktop": 1280, "mobile": 375}
 
 
