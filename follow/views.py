@@ -143,10 +143,13 @@ def follow(request):
                 get_language() or settings.LANGUAGE_CODE,
             )
             return redirect("follow:sent")
+        what = request.POST.get("what")
     else:
         what = request.GET.get("what", targets.PLAN)
         form = SubscribeForm(plan=plan, initial={"what": what})
-    return render(request, "follow/follow.html", {"form": form})
+    # Its feed and calendar, for those who would rather not give an address.
+    target = targets.parse(what) or targets.Target(targets.PLAN)
+    return render(request, "follow/follow.html", {"form": form, "target": target})
 
 
 @require_GET
