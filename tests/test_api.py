@@ -227,6 +227,18 @@ URLS = [
 ]
 
 
+def test_the_query_counts_are_checked_on_every_list_and_detail():
+    """A new address of the API joins URLS, or this fails."""
+    from django.urls import resolve
+
+    paths = (re.sub("REPORT|INDICATOR", "1", url.split("?", 1)[0]) for url in URLS)
+    checked = {resolve(path).url_name for path in paths}
+    assert {pattern.name for pattern in api_urls.urlpatterns if pattern.name} - checked == {
+        "schema-json",
+        "schema-yaml",
+    }
+
+
 @pytest.mark.parametrize("url", URLS)
 def test_query_count_does_not_grow_with_the_reports(
     client, plan, url, django_assert_max_num_queries, official_ar, official_mx, curator
