@@ -39,13 +39,20 @@ def milestone_uid(milestone):
     return f"milestone-{milestone.pk}@{texts.host()}"
 
 
-def build(name, commitments, rollup, state=None, milestones=()):
-    """The calendar called ``name`` of ``commitments``' deadlines and ``milestones``, in the
-    active language; with ``state``, each deadline says that state's status."""
+def calendar_uid(key):
+    """``calendar-plan@portal.example.org`` (``calendar-state-ar@…``, ``calendar-area-3@…``):
+    each calendar's own, the same in every language (RFC 7986)."""
+    return f"calendar-{key}@{texts.host()}"
+
+
+def build(name, key, commitments, rollup, state=None, milestones=()):
+    """The calendar called ``name`` (``key`` names it in its UID) of ``commitments``'
+    deadlines and ``milestones``, in the active language; with ``state``, each deadline says
+    that state's status."""
     calendar = Calendar.new(
         name=name,
         prodid=f"-//CELAC PPT 2020//{texts.host()}//{(get_language() or 'es').upper()}",
-        uid=f"calendar-{texts.host()}",
+        uid=calendar_uid(key),
         description=gettext("Deadlines of the commitments of the CELAC PPT 2020 work plan."),
     )
     stamp = timezone.now().replace(microsecond=0)

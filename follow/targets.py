@@ -60,6 +60,25 @@ class Target:
             return reverse("public:area", args=[self.obj.number])
         return reverse("public:commitment", args=[self.obj.reference])
 
+    def feed_path(self):
+        """Its Atom feed of published reports."""
+        if self.kind == PLAN:
+            return reverse("follow:feed")
+        if self.kind == STATE:
+            return reverse("follow:feed-state", args=[self.obj.iso_code])
+        if self.kind == AREA:
+            return reverse("follow:feed-area", args=[self.obj.number])
+        return reverse("follow:feed-commitment", args=[self.obj.reference])
+
+    def calendar_path(self):
+        """Its calendar of deadlines: a commitment's is its work area's."""
+        if self.kind == PLAN:
+            return reverse("follow:calendar")
+        if self.kind == STATE:
+            return reverse("follow:calendar-state", args=[self.obj.iso_code])
+        number = self.obj.number if self.kind == AREA else self.obj.area.number
+        return reverse("follow:calendar-area", args=[number])
+
     def report_filter(self):
         """The published reports this target covers, as a filter on ProgressReport; a
         commitment covers its sub-commitments' reports too."""

@@ -40,7 +40,7 @@ def calendar(request):
     plan, rollup = current()
     name = gettext("CELAC PPT 2020: deadlines of the work plan")
     body = calendars.build(
-        name, plan.commitments, rollup, milestones=milestone_service.of_plan(plan)
+        name, "plan", plan.commitments, rollup, milestones=milestone_service.of_plan(plan)
     )
     return _calendar_response(body, "celac-ppt-2020.ics")
 
@@ -51,7 +51,8 @@ def state_calendar(request, iso_code):
     if state is None:
         state = get_object_or_404(MemberState, iso_code=iso_code)
     name = gettext("CELAC PPT 2020: deadlines, %(state)s") % {"state": state.local_name}
-    body = calendars.build(name, plan.commitments, rollup, state=state)
+    key = f"state-{state.iso_code.lower()}"
+    body = calendars.build(name, key, plan.commitments, rollup, state=state)
     return _calendar_response(body, f"celac-ppt-2020-{iso_code.lower()}.ics")
 
 
@@ -64,7 +65,7 @@ def area_calendar(request, number):
     commitments = [c for c in plan.commitments if c.area_id == area.id]
     milestones = milestone_service.of_area(plan, area)
     return _calendar_response(
-        calendars.build(name, commitments, rollup, milestones=milestones),
+        calendars.build(name, f"area-{number}", commitments, rollup, milestones=milestones),
         f"celac-ppt-2020-area-{number}.ics",
     )
 
@@ -142,10 +143,13 @@ def follow(request):
                 get_language() or settings.LANGUAGE_CODE,
             )
             return redirect("follow:sent")
+        what = request.POST.get("what")
     else:
         what = request.GET.get("what", targets.PLAN)
         form = SubscribeForm(plan=plan, initial={"what": what})
-    return render(request, "follow/follow.html", {"form": form})
+    # Its feed and calendar, for those who would rather not give an address.
+    target = targets.parse(what) or targets.Target(targets.PLAN)
+    return render(request, "follow/follow.html", {"form": form, "target": target})
 
 
 @require_GET

@@ -1,14 +1,21 @@
 """The read-only API: the pages' figures as JSON, published reports only, fixed query
 counts, ETags and 304, pagination, filters and the rate limit."""
 
+import io
+import re
+import shlex
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from api import urls as api_urls
 from commitments.models import Commitment, Evidence, ProgressReport, ReviewState
 from commitments.services import columns
 from commitments.services.reports import rebuild_current_progress
+from follow import urls as follow_urls
 from indicators.models import IndicatorValue
 from tests.progress_data import make_published_reports
 from tests.test_dashboard import published, report
@@ -197,9 +204,11 @@ def test_history_is_the_plans_figure_by_month_of_reporting_date(client, plan):
 URLS = [
     "/api/v1/",
     "/api/v1/axes/",
+    "/api/v1/axes/2/",
     "/api/v1/areas/",
     "/api/v1/areas/1/",
     "/api/v1/agencies/",
+    "/api/v1/agencies/SRE/",
     "/api/v1/commitments/",
     "/api/v1/commitments/?state=MX&sort=-progress",
     "/api/v1/commitments/1.1/",
@@ -216,6 +225,18 @@ URLS = [
     "/api/v1/indicators/INDICATOR/",
     "/api/v1/indicator-values/?state=AR",
 ]
+
+
+def test_the_query_counts_are_checked_on_every_list_and_detail():
+    """A new address of the API joins URLS, or this fails."""
+    from django.urls import resolve
+
+    paths = (re.sub("REPORT|INDICATOR", "1", url.split("?", 1)[0]) for url in URLS)
+    checked = {resolve(path).url_name for path in paths}
+    assert {pattern.name for pattern in api_urls.urlpatterns if pattern.name} - checked == {
+        "schema-json",
+        "schema-yaml",
+    }
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -302,3 +323,62 @@ def test_anonymous_clients_are_throttled(client, plan, settings):
     assert throttled.status_code == 429
     assert throttled["Retry-After"] and "detail" in throttled.json()
     assert "no-store" in throttled["Cache-Control"]
+
+
+def readme_examples():
+    """The `curl` commands of the README's "Open data and API" section, with their addresses
+    made local: (method, path, headers) for each."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Open data and API", 1)[1].split("\n### ", 1)[0]
+    examples = []
+    for block in re.findall(r"```sh\n(.*?)```", section, re.S):
+        variables = dict(re.findall(r"^(\w+)=(http\S+)$", block, re.M))
+        for command in re.findall(r"curl [^#;\n]*", block):
+            words = shlex.split(command.strip())
+            address = next(word for word in words if "$" in word[:5] or word.startswith("http"))
+            for name, value in variables.items():
+                address = address.replace(f"${name}", value)
+            headers = {
+                name.strip(): value.strip()
+                for flag, header in zip(words, words[1:], strict=False)
+                if flag == "-H"
+                for name, value in [header.split(":", 1)]
+            }
+            method = "head" if {"-I", "-sI"} & set(words) else "get"
+            examples.append((method, address.removeprefix("http://127.0.0.1:8000"), headers))
+    return examples
+
+
+def test_the_readme_has_a_working_curl_example_for_every_address(client, plan, settings):
+    """Each `curl` of the README answers as written (only the ids of the demo's report and
+    indicator are this database's), and every API address, feed and calendar has one."""
+    from django.core.management import call_command
+    from django.urls import resolve
+
+    from indicators.models import Indicator
+
+    settings.DEBUG = True  # seed_demo runs only in development
+    call_command("seed_demo", stdout=io.StringIO())
+    ids = {
+        "report": str(ProgressReport.objects.filter(review_state=ReviewState.PUBLISHED).first().pk),
+        "indicator": str(Indicator.objects.order_by("pk").first().pk),
+    }
+    examples = readme_examples()
+    assert len(examples) >= 30
+    named = set()
+    for method, address, headers in examples:
+        address = re.sub(r"/reports/\d+/", f"/reports/{ids['report']}/", address)
+        address = re.sub(r"/indicators/\d+/", f"/indicators/{ids['indicator']}/", address)
+        address = re.sub(r"indicator=\d+", f"indicator={ids['indicator']}", address)
+        expected = 200
+        if headers.get("If-None-Match") == "$ETAG":
+            headers["If-None-Match"] = client.get(address)["ETag"]
+            expected = 304
+        response = getattr(client, method)(address, headers=headers)
+        assert response.status_code == expected, (address, response.content[:300])
+        match = resolve(address.split("?", 1)[0])
+        named.add(f"{match.namespace}:{match.url_name}")
+    api = {f"api:{pattern.name}" for pattern in api_urls.urlpatterns if pattern.name}
+    assert api - named == set()
+    feeds = {f"follow:{pattern.name}" for pattern in follow_urls.public}
+    assert feeds - named == set()

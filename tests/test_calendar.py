@@ -54,6 +54,31 @@ def test_uids_are_stable_across_requests_and_languages(client, plan):
     assert str(english[uid]["SUMMARY"]).startswith("Deadline of commitment")
 
 
+def test_each_calendar_has_a_uid_of_its_own_in_every_language(client, plan):
+    """A client that keeps calendars apart by their UID (RFC 7986) tells the plan's, a
+    state's and an area's apart, and finds each again in another language."""
+
+    def own_uid(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return str(Calendar.from_ical(response.content)["UID"])
+
+    found = {
+        own_uid(address(name, *args, language=language))
+        for name, args in (
+            ("follow:calendar", ()),
+            ("follow:calendar-state", ("AR",)),
+            ("follow:calendar-area", (3,)),
+        )
+        for language in ("es", "en")
+    }
+    assert found == {
+        "calendar-plan@127.0.0.1",
+        "calendar-state-ar@127.0.0.1",
+        "calendar-area-3@127.0.0.1",
+    }
+
+
 def test_an_area_calendar_holds_its_commitments_only(client, plan):
     found = events(client, address("follow:calendar-area", 3))
     area = Commitment.objects.filter(area__number=3).exclude(due_date=None)

@@ -233,6 +233,24 @@ def test_public_pages_link_to_the_follow_page_and_carry_no_form(client, plan):
         assert not response.cookies
 
 
+def test_the_follow_page_offers_the_feed_and_calendar_of_what_is_followed(client, plan):
+    """Whoever would rather not give an address gets the same thing as a feed and calendar."""
+    for what, feed, calendar in (
+        ("plan", "/es/feeds/reports.atom", "/es/calendar.ics"),
+        ("state:AR", "/es/feeds/states/AR.atom", "/es/states/AR/calendar.ics"),
+        ("area:3", "/es/feeds/areas/3.atom", "/es/areas/3/calendar.ics"),
+        ("commitment:8.1", "/es/feeds/commitments/8.1.atom", "/es/areas/8/calendar.ics"),
+        ("state:ZZ", "/es/feeds/reports.atom", "/es/calendar.ics"),
+    ):
+        html = client.get(address("follow:follow"), {"what": what}).content.decode()
+        without_email = html.split("</form>", 1)[1]
+        assert f'href="{feed}"' in without_email and f'href="{calendar}"' in without_email
+        for link in (feed, calendar):
+            assert client.get(link).status_code == 200
+    refused = client.post(address("follow:follow"), {"email": "no", "what": "state:AR"})
+    assert 'href="/es/feeds/states/AR.atom"' in refused.content.decode()
+
+
 def test_an_official_is_reminded_once_before_the_report_turns_amber(
     plan, official_ar, official_mx, curator, mailoutbox, send_at_once
 ):
