@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -709,6 +710,9 @@ class DataVersion(models.Model):
 
     name = models.CharField(max_length=20, primary_key=True)
     token = models.CharField(max_length=32)
+    # When the token was last replaced: what a download that must name the time of its data
+    # (a calendar's DTSTAMP) gives, so that it is the same bytes under the same tokens.
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("data version")
@@ -742,9 +746,14 @@ class DataVersion(models.Model):
     def bump(cls, name):
         """Give ``name`` a new token, inside the caller's transaction: pages and figures built
         before the change are never served after it commits, on any server."""
-        token = uuid.uuid4().hex
-        if not cls.objects.filter(name=name).update(token=token):
-            cls.objects.update_or_create(name=name, defaults={"token": token})
+        token, now = uuid.uuid4().hex, timezone.now()
+        if not cls.objects.filter(name=name).update(token=token, changed_at=now):
+            cls.objects.update_or_create(name=name, defaults={"token": token, "changed_at": now})
+
+    @classmethod
+    def last_changed(cls):
+        """When any token was last replaced (None before the first change)."""
+        return cls.objects.aggregate(latest=models.Max("changed_at"))["latest"]
 
 
 _TOKENS_SQL = f"SELECT name, token FROM {DataVersion._meta.db_table}"

@@ -12,7 +12,7 @@ from django.utils.translation import get_language, gettext
 from icalendar import Calendar, Event
 from icalendar.enums import STATUS, TRANSP
 
-from commitments.models import MilestoneStatus
+from commitments.models import DataVersion, MilestoneStatus
 
 from . import texts
 
@@ -48,14 +48,15 @@ def calendar_uid(key):
 def build(name, key, commitments, rollup, state=None, milestones=()):
     """The calendar called ``name`` (``key`` names it in its UID) of ``commitments``'
     deadlines and ``milestones``, in the active language; with ``state``, each deadline says
-    that state's status."""
+    that state's status. Every event is stamped with the time the public data last changed,
+    so the same data versions give the same bytes, as the calendar's ETag says."""
     calendar = Calendar.new(
         name=name,
         prodid=f"-//CELAC PPT 2020//{texts.host()}//{(get_language() or 'es').upper()}",
         uid=calendar_uid(key),
         description=gettext("Deadlines of the commitments of the CELAC PPT 2020 work plan."),
     )
-    stamp = timezone.now().replace(microsecond=0)
+    stamp = (DataVersion.last_changed() or timezone.now()).replace(microsecond=0)
     for commitment in commitments:
         if commitment.due_date is None:
             continue

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
-from commitments.models import Commitment, ReviewState
+from commitments.models import Commitment, DataVersion, ReviewState
 from tests.reporting_helpers import make_report
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,24 @@ def test_a_draft_does_not_change_a_state_calendar(client, official_ar):
 def test_the_dashboard_states_and_areas_link_their_calendar(client, plan, page, calendar):
     html = client.get(address(*page)).content.decode()
     assert f'href="{address(*calendar)}"' in html
+
+
+def test_a_calendar_is_the_same_bytes_until_the_data_changes(
+    client, settings, official_ar, curator
+):
+    """Its ETag is the data versions': rendered again (no page cache) under the same versions
+    it is byte for byte the same, stamped with the time of the last change; a publication
+    gives new bytes and a later stamp."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    changed = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=datetime.UTC)
+    DataVersion.objects.update(changed_at=changed)
+    url = address("follow:calendar-state", "AR", language="en")
+    first, again = client.get(url), client.get(url)
+    assert first.content == again.content
+    assert first["ETag"] == again["ETag"]
+    stamp = Calendar.from_ical(first.content).walk("VEVENT")[0].decoded("DTSTAMP")
+    assert stamp == changed == DataVersion.last_changed()
+    make_report(official_ar, ReviewState.PUBLISHED, curator=curator, reference="8.1")
+    after = client.get(url)
+    assert after["ETag"] != first["ETag"]
+    assert Calendar.from_ical(after.content).walk("VEVENT")[0].decoded("DTSTAMP") > stamp
