@@ -2,11 +2,15 @@
 the worker checks it, then imports it, under a time limit, and the status page follows it."""
 
 import io
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
 import pytest
 from conftest import PASSWORD
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -118,6 +122,56 @@ def test_the_time_limit_message_is_translated(settings):
         assert TimeLimitExceeded(30).message != (
             "The task took longer than 30 seconds and was stopped."
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_out_of_memory_fails_with_a_message_and_writes_nothing(
+    client_of, curator, db_tasks, monkeypatch, settings
+):
+    settings.TASK_MEMORY_LIMIT_MB = 1024
+
+    def greedy(*args, **kwargs):
+        raise MemoryError
+
+    client = client_of(curator)
+    response = upload(client, csv_file(REPORT_HEADERS, report_rows(5)))
+    monkeypatch.setattr(jobs, "read_tables", greedy)
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED
+    assert job.problems == [
+        {"message": "The task needed more than 1024 MB of memory and was stopped."}
+    ]
+    assert DBTaskResult.objects.get().status == "FAILED"
+    assert ProgressReport.objects.count() == 0
+    page = client.get(response["Location"], headers=EN).content.decode()
+    assert "The task needed more than 1024 MB of memory and was stopped." in page
+
+
+def test_the_worker_s_memory_limit_stops_an_allocation_past_it():
+    """run_worker's --memory-limit caps the process: a task asking for more memory gets a
+    MemoryError (which the job above turns into its message) instead of the machine's."""
+    program = (
+        "import django; django.setup()\n"
+        "from celac_ppt.worker import limit_memory\n"
+        "limit_memory(1024)\n"
+        "try:\n"
+        "    hoard = bytearray(2 * 1024 ** 3)\n"
+        "except MemoryError:\n"
+        "    print('refused')\n"
+        "else:\n"
+        "    print('allocated', len(hoard))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "celac_ppt.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "refused", done.stderr
 
 
 @pytest.mark.django_db

@@ -2,7 +2,9 @@
 address, a query string or a cookie is a 400 (PostgreSQL refuses it: it used to be a server error),
 and a body over MAX_REQUEST_BYTES is a 413 before a byte of it is received."""
 
+import re
 import socket
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -100,6 +102,16 @@ def test_the_request_limit_lets_the_largest_valid_report_through():
     limit = settings.MAX_REQUEST_BYTES
     assert largest_report < limit < largest_report + 2 * 1024 * 1024
     assert limit > settings.IMPORT_MAX_BYTES
+
+
+def test_the_shipped_nginx_refuses_the_same_bodies_as_the_portal():
+    """deploy/nginx.conf answers 413 to a body over the portal's limit itself, before it
+    reaches gunicorn, and lets through every body the portal takes."""
+    conf = (Path(settings.BASE_DIR) / "deploy" / "nginx.conf").read_text()
+    sizes = re.findall(r"^\s*client_max_body_size\s+(\d+)([kmg]?);", conf, re.MULTILINE)
+    assert sizes, "deploy/nginx.conf sets no client_max_body_size"
+    units = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+    assert {int(number) * units[unit] for number, unit in sizes} == {settings.MAX_REQUEST_BYTES}
 
 
 def reverse_in(language, name):

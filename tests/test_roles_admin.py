@@ -12,10 +12,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from reporting_helpers import make_report
 
 from accounts.admin import OfficialAccountAdmin
 from accounts.models import CURATORS_GROUP, OFFICIALS_GROUP, OfficialAccount, OfficialProfile
-from commitments.models import MemberState
+from commitments.models import MemberState, ProgressReport, ReviewState
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +366,43 @@ def test_a_superuser_may_manage_officials_too(client_of, superuser, official_mx)
         reverse("admin:accounts_officialaccount_change", args=[official_mx.pk])
     )
     assert response.status_code == 200
+
+
+def superuser_only_urls():
+    """The last rows of the README's table of powers: pages for superusers alone."""
+    return {
+        "outgoing e-mails": reverse("admin:outbox_outgoingemail_changelist"),
+        "log-in attempts": reverse("admin:axes_accessattempt_changelist"),
+        "log-in failures": reverse("admin:axes_accessfailurelog_changelist"),
+        "log-ins": reverse("admin:axes_accesslog_changelist"),
+        "task results": reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        "any account's state": reverse("admin:accounts_officialprofile_changelist"),
+    }
+
+
+def test_only_superusers_reach_e_mails_lockouts_task_results_and_profiles(
+    client_of, curator, superuser
+):
+    urls = superuser_only_urls()
+    as_curator = client_of(curator)
+    assert {name: outcome(as_curator, url) for name, url in urls.items()} == dict.fromkeys(
+        urls, NOT_THERE
+    )
+    as_superuser = client_of(superuser)
+    assert {name: outcome(as_superuser, url) for name, url in urls.items()} == dict.fromkeys(
+        urls, 200
+    )
+
+
+def test_a_curator_changes_an_open_report_in_the_admin_but_never_adds_or_deletes_one(
+    client_of, curator, official_mx
+):
+    report = make_report(official_mx, ReviewState.SUBMITTED)
+    client = client_of(curator)
+    change = reverse("admin:commitments_progressreport_change", args=[report.pk])
+    assert 'name="narrative"' in client.get(change).content.decode()
+    assert outcome(client, reverse("admin:commitments_progressreport_add")) == NOT_THERE
+    delete = reverse("admin:commitments_progressreport_delete", args=[report.pk])
+    assert outcome(client, delete) == NOT_THERE
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert ProgressReport.objects.filter(pk=report.pk).exists()

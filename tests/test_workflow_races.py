@@ -242,3 +242,63 @@ def test_two_officials_opening_a_report_at_once_make_one(people, pairs):
     assert unexpected == []
     assert ProgressReport.objects.count() == TRIALS
     assert inconsistencies() == []
+
+
+BATCH = 25
+
+
+def test_a_report_returned_during_a_bulk_publication_stays_returned(people, mailoutbox):
+    """Curator A publishes 25 reports at once while curator B returns one of them: either
+    the return won, and the report stays returned with its reason while the other 24 are
+    published, or the publication won, and the return is refused; never both."""
+    unexpected = []
+    trials = TRIALS // 5
+    # A batch of pairs of its own for each trial: a returned report stays open on its pair.
+    every_pair = itertools.product(
+        Commitment.objects.reportable().order_by("pk"), MemberState.objects.order_by("pk")
+    )
+    for trial in range(trials):
+        batch = [
+            report_on(pair, ReviewState.SUBMITTED, BASE_DATE, author=people["official_a"])
+            for pair in itertools.islice(every_pair, BATCH)
+        ]
+        assert len(batch) == BATCH
+        # The first of the batch (the publication may reach it first) or its middle.
+        target = batch[0] if trial % 2 else batch[BATCH // 2]
+        # Both pages were loaded before either curator acted.
+        publishing = list(
+            ProgressReport.objects.filter(pk__in=[r.pk for r in batch]).order_by("pk")
+        )
+        returning = ProgressReport.objects.get(pk=target.pk)
+        outcomes = race(
+            lambda batch=publishing: report_service.publish_many(batch, by=people["curator_a"]),
+            lambda report=returning: report_service.return_report(
+                report, by=people["curator_b"], reason="Falta la fuente."
+            ),
+        )
+        (published, result), (returned, _) = outcomes
+        target.refresh_from_db()
+        states = set(
+            ProgressReport.objects.filter(pk__in=[r.pk for r in batch])
+            .exclude(pk=target.pk)
+            .values_list("review_state", flat=True)
+        )
+        if published != "ok" or returned not in ("ok", "conflict"):
+            unexpected.append((trial, outcomes))
+        elif states != {ReviewState.PUBLISHED}:
+            unexpected.append((trial, "the rest of the batch", states))
+        elif returned == "ok":
+            left = [report.pk for report, _error in result.left]
+            if (
+                target.review_state != ReviewState.RETURNED
+                or target.return_reason != "Falta la fuente."
+                or len(result.done) != BATCH - 1
+                or left != [target.pk]
+            ):
+                unexpected.append((trial, "the return was overridden", target.review_state, left))
+        elif target.review_state != ReviewState.PUBLISHED or len(result.done) != BATCH:
+            unexpected.append((trial, "the publication was undone", target.review_state))
+    assert unexpected == []
+    assert inconsistencies() == []
+    # The official heard one decision per report: the winner's.
+    assert len(mailoutbox) == trials * BATCH
