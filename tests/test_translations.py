@@ -27,6 +27,18 @@ def test_every_string_is_translated_and_none_is_fuzzy(code):
 
 
 @pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_plural_has_each_form_its_language_needs(code):
+    """Spanish and French have three plural forms (one, a million, other): a string with
+    fewer reads in English wherever the count takes the missing form."""
+    po = catalogue(code)
+    forms = int(po.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
+    for entry in po:
+        if entry.msgid_plural:
+            filled = {index for index, text in entry.msgstr_plural.items() if text}
+            assert filled == set(range(forms)), f"{code}: {entry.msgid!r} has forms {filled}"
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
 def test_catalogue_keeps_the_placeholders_of_each_string(code):
     for entry in catalogue(code).translated_entries():
         for placeholder in ("%(", "{{", "%s", "%d"):
