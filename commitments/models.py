@@ -245,7 +245,9 @@ class Commitment(models.Model):
         return reverse("public:commitment", args=[self.reference])
 
 
-class ProgressReportQuerySet(models.QuerySet):
+class ReviewedQuerySet(models.QuerySet):
+    """The queries of anything a member state reports and the curators review."""
+
     def published(self):
         return self.filter(review_state=ReviewState.PUBLISHED)
 
@@ -256,22 +258,19 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.filter(member_state=member_state)
 
 
-class ProgressReport(models.Model):
-    """A member state's account of its progress on one commitment."""
+# Only a published row has a publication date: each reviewed model's constraint.
+PUBLISHED_HAS_DATE = ~models.Q(review_state=ReviewState.PUBLISHED) | models.Q(
+    published_at__isnull=False
+)
 
-    commitment = models.ForeignKey(
-        Commitment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("commitment")
-    )
-    member_state = models.ForeignKey(
-        MemberState,
-        on_delete=models.PROTECT,
-        related_name="reports",
-        verbose_name=_("member state"),
-    )
-    status = models.CharField(_("status"), max_length=20, choices=Status)
-    percentage = models.PositiveSmallIntegerField(_("percentage"))
-    narrative = models.TextField(_("narrative"), blank=True)
-    reported_on = models.DateField(_("reporting date"), validators=[validate_not_in_future])
+
+class ReviewedBase(models.Model):
+    """What a member state reports and the curators review (progress reports, indicator
+    values): the one statement of the review workflow's fields (``ReviewState``: who wrote
+    it, where it stands, why it was returned, who decided, when) and of the version that a
+    form carrying an older one lost a race against. A subclass names what is reported and
+    its ``member_state``, and keeps its own constraints and indexes."""
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -294,6 +293,7 @@ class ProgressReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The published row this one corrects (a report, a value of the same kind).
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -304,11 +304,40 @@ class ProgressReport(models.Model):
     )
     # Bumped on every save: a form carrying an older version lost a race.
     version = models.PositiveIntegerField(default=1)
-    is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ProgressReportQuerySet.as_manager()
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.review_state == ReviewState.PUBLISHED
+
+    @property
+    def is_editable(self):
+        return self.review_state in EDITABLE_BY_OFFICIAL
+
+
+class ProgressReport(ReviewedBase):
+    """A member state's account of its progress on one commitment."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("commitment")
+    )
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("member state"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    percentage = models.PositiveSmallIntegerField(_("percentage"))
+    narrative = models.TextField(_("narrative"), blank=True)
+    reported_on = models.DateField(_("reporting date"), validators=[validate_not_in_future])
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = ReviewedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -324,11 +353,7 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=_percentage_matches_status(), name="report_percentage_within_status"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(review_state=ReviewState.PUBLISHED)
-                | models.Q(published_at__isnull=False),
-                name="report_published_has_date",
-            ),
+            models.CheckConstraint(condition=PUBLISHED_HAS_DATE, name="report_published_has_date"),
             # Two officials opening a report on the same commitment at once: the second
             # insert fails, and the workspace takes them to the first.
             models.UniqueConstraint(
@@ -376,14 +401,6 @@ class ProgressReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:report", args=[self.pk])
-
-    @property
-    def is_published(self):
-        return self.review_state == ReviewState.PUBLISHED
-
-    @property
-    def is_editable(self):
-        return self.review_state in EDITABLE_BY_OFFICIAL
 
 
 def stored_file_name(folder, content_type):

@@ -66,7 +66,28 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     list_filter = ("review_state", "is_current", "member_state", "is_demo")
     list_select_related = ("indicator__commitment", "indicator__area", "member_state")
     search_fields = ("narrative", "indicator__title", "member_state__name")
-    readonly_fields = [field.name for field in IndicatorValue._meta.fields]
+    # Every field, read-only, in the order a curator reads a value: what, whose, which
+    # period, then where its review stands.
+    readonly_fields = (
+        "id",
+        "indicator",
+        "member_state",
+        "period",
+        "value",
+        "narrative",
+        "author",
+        "review_state",
+        "return_reason",
+        "reviewed_by",
+        "submitted_at",
+        "published_at",
+        "is_current",
+        "supersedes",
+        "version",
+        "is_demo",
+        "created_at",
+        "updated_at",
+    )
     inlines = [IndicatorEvidenceInline]
 
     def has_add_permission(self, request):

@@ -8,7 +8,6 @@ draft → submitted → returned → resubmitted → published), with the same t
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -18,12 +17,14 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import WorkArea
 from commitments.models import (
-    EDITABLE_BY_OFFICIAL,
     EVIDENCE_LINK_XOR_FILE,
     OPEN_REVIEW_STATES,
+    PUBLISHED_HAS_DATE,
     Commitment,
     EvidenceBase,
     MemberState,
+    ReviewedBase,
+    ReviewedQuerySet,
     ReviewState,
 )
 
@@ -228,22 +229,13 @@ class IndicatorStateTarget(models.Model):
             raise ValidationError(errors)
 
 
-class IndicatorValueQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(review_state=ReviewState.PUBLISHED)
-
+class IndicatorValueQuerySet(ReviewedQuerySet):
     def current(self):
         """The published value of each indicator × state × period that counts."""
         return self.filter(review_state=ReviewState.PUBLISHED, is_current=True)
 
-    def awaiting_review(self):
-        return self.filter(review_state__in=(ReviewState.SUBMITTED, ReviewState.RESUBMITTED))
 
-    def for_state(self, member_state):
-        return self.filter(member_state=member_state)
-
-
-class IndicatorValue(models.Model):
+class IndicatorValue(ReviewedBase):
     """A member state's value of an indicator for one period, with its narrative and
     evidence, reviewed like a progress report."""
 
@@ -264,44 +256,10 @@ class IndicatorValue(models.Model):
     )
     value = models.DecimalField(_("value"), **VALUE_DIGITS)
     narrative = models.TextField(_("narrative"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-    review_state = models.CharField(
-        _("review state"), max_length=20, choices=ReviewState, default=ReviewState.DRAFT
-    )
-    return_reason = models.TextField(_("reason for return"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # The published value that counts for its indicator × state × period: the latest one
     # published. A correction replaces it and keeps the one it replaced in ``supersedes``.
     is_current = models.BooleanField(_("current"), default=False)
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="superseded_by",
-        verbose_name=_("supersedes"),
-    )
-    # Bumped on every save: a form carrying an older version lost a race.
-    version = models.PositiveIntegerField(default=1)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IndicatorValueQuerySet.as_manager()
     history = HistoricalRecords()
@@ -312,9 +270,7 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator values")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(review_state=ReviewState.PUBLISHED)
-                | models.Q(published_at__isnull=False),
-                name="indicator_value_published_has_date",
+                condition=PUBLISHED_HAS_DATE, name="indicator_value_published_has_date"
             ),
             models.CheckConstraint(
                 condition=models.Q(is_current=False) | models.Q(review_state=ReviewState.PUBLISHED),
@@ -342,14 +298,6 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} · {self.member_state.iso_code} · {self.period}"
-
-    @property
-    def is_published(self):
-        return self.review_state == ReviewState.PUBLISHED
-
-    @property
-    def is_editable(self):
-        return self.review_state in EDITABLE_BY_OFFICIAL
 
     def clean(self):
         if self.indicator_id is not None and (
