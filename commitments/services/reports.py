@@ -8,7 +8,7 @@ Officials write drafts and submit; curators return with a reason or publish. Eac
 transition leaves a history row naming the user and the reason.
 
 Two people may act on one report, or one commitment × member state, at the same instant.
-Each transition therefore starts with one conditional UPDATE (``_claim``) that re-checks its
+Each transition therefore starts with one conditional UPDATE (``claim``) that re-checks its
 precondition on the stored row, never on the object the request loaded; the one that lost
 raises ``ReviewError`` and changes nothing, and the pages turn it into a 409. Publishing
 also locks the commitment, so the pair's current state is recomputed by one transaction at
@@ -122,10 +122,6 @@ def claim(model, pk, allowed, expected_version=None, **conditions):
     return stored
 
 
-def _claim(pk, allowed, expected_version=None, **conditions):
-    return claim(ProgressReport, pk, allowed, expected_version, **conditions)
-
-
 def record(report, by, reason):
     """Name the user and the reason of the change that the next ``save()`` records."""
     # simple_history reads these on the next save(); outside a request (admin actions run
@@ -135,62 +131,132 @@ def record(report, by, reason):
     report._change_reason = Truncator(reason).chars(_REASON_LENGTH)
 
 
-@transaction.atomic
-def save_report(report, *, by, expected_version=None, links=(), files=(), submit=False):
-    """Create or update an official's report and attach new evidence; submit it if asked.
+class Workflow:
+    """What one kind of reviewed thing (a ``ReviewedBase`` model: progress reports,
+    indicator values) brings to the transitions that every kind goes through alike
+    (``save``, ``submit_item``, ``return_item``, ``publish_item``, ``remove_item_evidence``):
 
-    ``report`` carries the form's values. Raises ``OpenReportExists`` when a new report
-    meets one its state opened meanwhile on the same commitment, ``ReviewError`` when the
-    stored report is no longer editable and ``StaleReport`` when it was saved since the
-    form was loaded (its version is not ``expected_version``). Returns the saved report.
-    Evidence files are written last and removed again if anything fails, so a failed save
-    leaves nothing in storage.
+    - ``official_fields``: what an official's form changes on a row that exists;
+    - ``one_open_per``: the fields a state has one open row per (the database's unique
+      constraint on open rows), e.g. commitment and member state;
+    - ``evidence``: the model of its evidence (an ``EvidenceBase``), whose field
+      ``evidence_of`` names what a row backs;
+    - ``submittable``: conditions the stored row meets to be submitted on its own;
+    - ``replaces(item)``: at publication, once ``item`` holds its publication date, the
+      published row it supersedes (or None), after whatever the kind does first;
+    - ``published(item)``: what the kind does once ``item`` is saved as published;
+    - ``notify``: {"submitted"|"returned"|"published": function queueing the e-mail}.
     """
-    if report.pk is None:
-        report.author = by
-        report.review_state = ReviewState.DRAFT
-        report.version = 1
-        if submit:
-            mark_submitted(report)
-        record(
-            report, by, gettext_noop("Submitted for review") if submit else gettext_noop("Created")
+
+    def __init__(
+        self,
+        model,
+        *,
+        official_fields,
+        one_open_per,
+        evidence,
+        evidence_of,
+        notify,
+        replaces,
+        published=None,
+        submittable=None,
+    ):
+        self.model = model
+        self.official_fields = official_fields
+        self.one_open_per = one_open_per
+        self.evidence = evidence
+        self.evidence_of = evidence_of
+        self.notify = notify
+        self.replaces = replaces
+        self.published = published or (lambda item: None)
+        self.submittable = submittable or {}
+
+    def open_twin(self, item):
+        """The open row, other than ``item``, of the same state and ``one_open_per`` as
+        ``item``: the one the database refuses a second of."""
+        opts = self.model._meta
+        key = {
+            opts.get_field(name).attname: getattr(item, opts.get_field(name).attname)
+            for name in self.one_open_per
+        }
+        return (
+            self.model.objects.filter(review_state__in=OPEN_REVIEW_STATES, **key)
+            .exclude(pk=item.pk)
+            .first()
         )
-        try:
-            with transaction.atomic():
-                report.save()
-        except IntegrityError:
-            existing = _open_report(report.commitment_id, report.member_state_id)
-            if existing is None:
-                raise
-            raise OpenReportExists(existing) from None
+
+    def moves(self):
+        """Whether an official's edit may move a row onto another's place (its period)."""
+        return not set(self.official_fields).isdisjoint(self.one_open_per)
+
+
+def _save_alone(workflow, item):
+    """Save ``item``; ``OpenReportExists`` when the database refuses it because its state
+    opened another row in its place meanwhile."""
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        existing = workflow.open_twin(item)
+        if existing is None:
+            raise
+        raise OpenReportExists(existing) from None
+
+
+@transaction.atomic
+def save(workflow, item, *, by, expected_version=None, links=(), files=(), submit=False):
+    """Create or update an official's ``item`` and attach new evidence; submit it if asked.
+
+    ``item`` carries the form's values. Raises ``OpenReportExists`` when a new item (or
+    one moved by the edit) meets one its state opened meanwhile in the same place,
+    ``ReviewError`` when the stored item is no longer editable and ``StaleReport`` when it
+    was saved since the form was loaded (its version is not ``expected_version``). Returns
+    the saved item. Evidence files are written last and removed again if anything fails,
+    so a failed save leaves nothing in storage.
+    """
+    if item.pk is None:
+        item.author = by
+        item.review_state = ReviewState.DRAFT
+        item.version = 1
+        if submit:
+            mark_submitted(item)
+        record(
+            item, by, gettext_noop("Submitted for review") if submit else gettext_noop("Created")
+        )
+        _save_alone(workflow, item)
     else:
         if expected_version is None:
             # A form that does not say which version it edits could overwrite anything.
-            stored = ProgressReport.objects.filter(pk=report.pk).first()
+            stored = workflow.model.objects.filter(pk=item.pk).first()
             if stored is None or not stored.is_editable:
                 raise ReviewError(stored)
             raise StaleReport(stored)
         try:
-            stored = _claim(report.pk, EDITABLE_BY_OFFICIAL, expected_version)
+            stored = claim(workflow.model, item.pk, EDITABLE_BY_OFFICIAL, expected_version)
         except ReviewError as error:
             if error.changed:
                 raise StaleReport(error.report) from None
             raise
-        for name in OFFICIAL_FIELDS:
-            setattr(stored, name, getattr(report, name))
+        for name in workflow.official_fields:
+            setattr(stored, name, getattr(item, name))
         stored.author = by
         if submit:
             mark_submitted(stored)
         record(
             stored, by, gettext_noop("Submitted for review") if submit else gettext_noop("Edited")
         )
-        stored.save()
-        report = stored
+        if workflow.moves():
+            _save_alone(workflow, stored)
+        else:
+            stored.save()
+        item = stored
 
-    attach_evidence(lambda **fields: Evidence(report=report, **fields), links, files)
+    attach_evidence(
+        lambda **fields: workflow.evidence(**{workflow.evidence_of: item}, **fields), links, files
+    )
     if submit:
-        notifications.report_submitted(report)
-    return report
+        workflow.notify["submitted"](item)
+    return item
 
 
 def attach_evidence(make, links=(), files=()):
@@ -228,29 +294,22 @@ def delete_evidence(evidence, by):
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _open_report(commitment_id, member_state_id):
-    return ProgressReport.objects.filter(
-        commitment_id=commitment_id,
-        member_state_id=member_state_id,
-        review_state__in=OPEN_REVIEW_STATES,
-    ).first()
-
-
 def claim_for_edit(report):
     """Before a curator's admin form saves ``report``: raises ``ReviewError`` unless the
     database still holds it in the state and at the version the form was loaded with (so
     a publication is never undone by an older form), and bumps its version. Runs in the
     admin's transaction."""
-    _claim(report.pk, (report.review_state,), report.version)
+    claim(ProgressReport, report.pk, (report.review_state,), report.version)
     report.version += 1
 
 
 @transaction.atomic
-def remove_evidence(evidence, *, by):
-    """Delete one piece of evidence of an editable report; its file goes after the commit."""
-    report = ProgressReport.objects.select_for_update().get(pk=evidence.report_id)
-    if not report.is_editable:
-        raise ReviewError(report)
+def remove_item_evidence(workflow, evidence, *, by):
+    """Delete one piece of evidence of an editable item; its file goes after the commit."""
+    pk = getattr(evidence, workflow.evidence._meta.get_field(workflow.evidence_of).attname)
+    item = workflow.model.objects.select_for_update().get(pk=pk)
+    if not item.is_editable:
+        raise ReviewError(item)
     delete_evidence(evidence, by)
 
 
@@ -267,48 +326,93 @@ def mark_submitted(report):
 
 
 @transaction.atomic
-def submit(report, *, by, expected_version=None):
-    """Send a draft or returned report with a narrative to the curators. Raises
-    ``ReviewError`` when it is no longer editable (or was saved since ``expected_version``)."""
-    report = _claim(report.pk, EDITABLE_BY_OFFICIAL, expected_version, narrative__gt="")
-    mark_submitted(report)
-    record(report, by, gettext_noop("Submitted for review"))
-    report.save()
-    notifications.report_submitted(report)
-    return report
+def submit_item(workflow, item, *, by, expected_version=None):
+    """Send a draft or returned item to the curators. Raises ``ReviewError`` when it is no
+    longer editable (or was saved since ``expected_version``, or lacks what
+    ``workflow.submittable`` asks)."""
+    item = claim(
+        workflow.model, item.pk, EDITABLE_BY_OFFICIAL, expected_version, **workflow.submittable
+    )
+    mark_submitted(item)
+    record(item, by, gettext_noop("Submitted for review"))
+    item.save()
+    workflow.notify["submitted"](item)
+    return item
 
 
 @transaction.atomic
-def return_report(report, *, by, reason, expected_version=None):
-    """Send a submitted report back to its state with the curator's reason. Raises
+def return_item(workflow, item, *, by, reason, expected_version=None):
+    """Send a submitted item back to its state with the curator's reason. Raises
     ``ReviewError`` when it is not awaiting review any more (or was saved since
     ``expected_version``)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValueError("A report is returned with a reason.")
-    report = _claim(report.pk, AWAITING_REVIEW, expected_version)
-    report.review_state = ReviewState.RETURNED
-    report.return_reason = reason
-    report.reviewed_by = by
-    record(report, by, gettext_noop("Returned"))
-    report.save()
-    notifications.report_returned(report)
-    return report
+        raise ValueError("Returning asks for a reason.")
+    item = claim(workflow.model, item.pk, AWAITING_REVIEW, expected_version)
+    item.review_state = ReviewState.RETURNED
+    item.return_reason = reason
+    item.reviewed_by = by
+    record(item, by, gettext_noop("Returned"))
+    item.save()
+    workflow.notify["returned"](item)
+    return item
 
 
 @transaction.atomic
+def publish_item(workflow, item, *, by=None, now=None, expected_version=None):
+    """Publish ``item``: it becomes immutable and public, superseding what
+    ``workflow.replaces`` says. Raises ``ReviewError`` when it is not awaiting review any
+    more (or was saved since ``expected_version``)."""
+    now = now or timezone.now()
+    item = claim(workflow.model, item.pk, AWAITING_REVIEW, expected_version)
+    item.review_state = ReviewState.PUBLISHED
+    item.published_at = now
+    item.reviewed_by = by
+    item.return_reason = ""
+    item.supersedes = workflow.replaces(item)
+    record(item, by, gettext_noop("Published"))
+    item.save()
+    workflow.published(item)
+    workflow.notify["published"](item)
+    return item
+
+
+def save_report(report, **kwargs):
+    """``save`` for a progress report."""
+    return save(REPORTS, report, **kwargs)
+
+
+def submit(report, *, by, expected_version=None):
+    """Send a draft or returned report with a narrative to the curators (``submit_item``)."""
+    return submit_item(REPORTS, report, by=by, expected_version=expected_version)
+
+
+def return_report(report, *, by, reason, expected_version=None):
+    """Send a submitted report back to its state with the curator's reason (``return_item``)."""
+    return return_item(REPORTS, report, by=by, reason=reason, expected_version=expected_version)
+
+
 def publish(report, by=None, now=None, expected_version=None):
-    """Publish ``report``: it becomes immutable and part of its pair's public timeline.
-    Returns the report; raises ``ReviewError`` when it is not awaiting review any more (or
-    was saved since ``expected_version``).
+    """Publish ``report``: it becomes immutable and part of its pair's public timeline
+    (``publish_item``). Returns the report; raises ``ReviewError`` when it is not awaiting
+    review any more (or was saved since ``expected_version``).
 
     It becomes the pair's current state when it ranks first by ``CURRENT_ORDER``. Then it
     supersedes the report that was current, which stays in the timeline: that is how a
     correction works. A report dated before the current one replaces nothing; it takes
     its place in the timeline, and the current one stays current.
     """
-    now = now or timezone.now()
-    report = _claim(report.pk, AWAITING_REVIEW, expected_version)
+    return publish_item(REPORTS, report, by=by, now=now, expected_version=expected_version)
+
+
+def remove_evidence(evidence, *, by):
+    """Delete one piece of evidence of an editable report; its file goes after the commit."""
+    return remove_item_evidence(REPORTS, evidence, by=by)
+
+
+def _replaced_report(report):
+    """The report that ``report``, being published, supersedes: the pair's current one, if
+    it ranks below (``superseded_by``). Locks the pair first."""
     _lock_pairs(pk=report.commitment_id)
     previous = (
         _pair_published(report.commitment_id, report.member_state_id)
@@ -316,16 +420,7 @@ def publish(report, by=None, now=None, expected_version=None):
         .order_by(*newest_first())
         .first()
     )
-    report.review_state = ReviewState.PUBLISHED
-    report.published_at = now
-    report.reviewed_by = by
-    report.return_reason = ""
-    report.supersedes = superseded_by(current_rank(report), previous)
-    record(report, by, gettext_noop("Published"))
-    report.save()
-    set_current(report.commitment_id, report.member_state_id)
-    notifications.report_published(report)
-    return report
+    return superseded_by(current_rank(report), previous)
 
 
 def superseded_by(rank, previous, replaced=None):
@@ -482,3 +577,20 @@ def rebuild_current_progress():
     # The INSERT sends no model signals: the pages and the kept figures learn of it here.
     DataVersion.bump(DataVersion.PROGRESS)
     return count
+
+
+REPORTS = Workflow(
+    ProgressReport,
+    official_fields=OFFICIAL_FIELDS,
+    one_open_per=("commitment", "member_state"),
+    evidence=Evidence,
+    evidence_of="report",
+    notify={
+        "submitted": notifications.report_submitted,
+        "returned": notifications.report_returned,
+        "published": notifications.report_published,
+    },
+    submittable={"narrative__gt": ""},
+    replaces=_replaced_report,
+    published=lambda report: set_current(report.commitment_id, report.member_state_id),
+)
