@@ -18,10 +18,36 @@ from outbox import mail
 from .links import absolute
 
 
-def _queue(event, report, subject, body, recipients):
-    """Queue the message of ``event`` on ``report``; returns it (None: nobody to tell)."""
-    key = f"report-{event}:{report.pk}:v{report.version}"
-    return mail.queue(key, recipients, subject=subject, body=body)
+def queue(kind, event, item, subject, paragraphs, recipients):
+    """Queue the message of ``event`` on ``item`` (a report, an indicator value: ``kind``
+    names which), its body the ``paragraphs`` one blank line apart; returns it (None:
+    nobody to tell)."""
+    key = f"{kind}-{event}:{item.pk}:v{item.version}"
+    return mail.queue(key, recipients, subject=subject, body="\n\n".join(paragraphs))
+
+
+def submitted(kind, item, subject, summary, review_url):
+    """Tell the curators that ``item`` awaits them at ``review_url``."""
+    paragraphs = [summary, gettext("Review it here:"), absolute(review_url)]
+    return queue(kind, "submitted", item, subject, paragraphs, curator_addresses())
+
+
+def returned(kind, item, subject, summary, edit_url):
+    """Tell the official that ``item`` came back, why, and where to correct it."""
+    paragraphs = [
+        summary,
+        gettext("Reason:"),
+        item.return_reason,
+        gettext("Correct it and submit it again here:"),
+        absolute(edit_url),
+    ]
+    return queue(kind, "returned", item, subject, paragraphs, official_addresses(item))
+
+
+def published(kind, item, subject, summary, public_url):
+    """Tell the official that ``item`` is public at ``public_url``."""
+    paragraphs = [summary, absolute(public_url)]
+    return queue(kind, "published", item, subject, paragraphs, official_addresses(item))
 
 
 def curator_addresses():
@@ -53,40 +79,33 @@ def official_addresses(report):
 
 
 def report_submitted(report):
-    subject = gettext("Report submitted for review: %(report)s") % {"report": report.title}
-    body = "\n\n".join(
-        [
-            gettext("%(state)s submitted a progress report on commitment %(reference)s.")
-            % {"state": report.member_state.name, "reference": report.commitment.reference},
-            gettext("Review it here:"),
-            absolute(reverse("workspace:review_report", args=[report.pk])),
-        ]
+    return submitted(
+        "report",
+        report,
+        gettext("Report submitted for review: %(report)s") % {"report": report.title},
+        gettext("%(state)s submitted a progress report on commitment %(reference)s.")
+        % {"state": report.member_state.name, "reference": report.commitment.reference},
+        reverse("workspace:review_report", args=[report.pk]),
     )
-    return _queue("submitted", report, subject, body, curator_addresses())
 
 
 def report_returned(report):
-    subject = gettext("Report returned: %(report)s") % {"report": report.title}
-    body = "\n\n".join(
-        [
-            gettext("A curator returned your progress report on commitment %(reference)s.")
-            % {"reference": report.commitment.reference},
-            gettext("Reason:"),
-            report.return_reason,
-            gettext("Correct it and submit it again here:"),
-            absolute(reverse("workspace:report", args=[report.pk])),
-        ]
+    return returned(
+        "report",
+        report,
+        gettext("Report returned: %(report)s") % {"report": report.title},
+        gettext("A curator returned your progress report on commitment %(reference)s.")
+        % {"reference": report.commitment.reference},
+        reverse("workspace:report", args=[report.pk]),
     )
-    return _queue("returned", report, subject, body, official_addresses(report))
 
 
 def report_published(report):
-    subject = gettext("Report published: %(report)s") % {"report": report.title}
-    body = "\n\n".join(
-        [
-            gettext("Your progress report on commitment %(reference)s is now public.")
-            % {"reference": report.commitment.reference},
-            absolute(report.get_absolute_url()),
-        ]
+    return published(
+        "report",
+        report,
+        gettext("Report published: %(report)s") % {"report": report.title},
+        gettext("Your progress report on commitment %(reference)s is now public.")
+        % {"reference": report.commitment.reference},
+        report.get_absolute_url(),
     )
-    return _queue("published", report, subject, body, official_addresses(report))

@@ -6,14 +6,9 @@ transaction that made the change."""
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from commitments.services.links import absolute
-from commitments.services.notifications import curator_addresses, official_addresses
-from outbox import mail
+from commitments.services.notifications import published, returned, submitted
 
-
-def _queue(event, value, subject, body, recipients):
-    key = f"indicator-value-{event}:{value.pk}:v{value.version}"
-    return mail.queue(key, recipients, subject=subject, body=body)
+KIND = "indicator-value"
 
 
 def _describe(value):
@@ -21,42 +16,33 @@ def _describe(value):
 
 
 def value_submitted(value):
-    subject = gettext("Indicator value submitted for review: %(value)s") % {
-        "value": _describe(value)
-    }
-    body = "\n\n".join(
-        [
-            gettext("%(state)s submitted a value of the indicator “%(indicator)s”.")
-            % {"state": value.member_state.local_name, "indicator": value.indicator.title},
-            gettext("Review it here:"),
-            absolute(reverse("workspace:review_indicator_value", args=[value.pk])),
-        ]
+    return submitted(
+        KIND,
+        value,
+        gettext("Indicator value submitted for review: %(value)s") % {"value": _describe(value)},
+        gettext("%(state)s submitted a value of the indicator “%(indicator)s”.")
+        % {"state": value.member_state.local_name, "indicator": value.indicator.title},
+        reverse("workspace:review_indicator_value", args=[value.pk]),
     )
-    return _queue("submitted", value, subject, body, curator_addresses())
 
 
 def value_returned(value):
-    subject = gettext("Indicator value returned: %(value)s") % {"value": _describe(value)}
-    body = "\n\n".join(
-        [
-            gettext("A curator returned your value of the indicator “%(indicator)s”.")
-            % {"indicator": value.indicator.title},
-            gettext("Reason:"),
-            value.return_reason,
-            gettext("Correct it and submit it again here:"),
-            absolute(reverse("workspace:indicator_value", args=[value.pk])),
-        ]
+    return returned(
+        KIND,
+        value,
+        gettext("Indicator value returned: %(value)s") % {"value": _describe(value)},
+        gettext("A curator returned your value of the indicator “%(indicator)s”.")
+        % {"indicator": value.indicator.title},
+        reverse("workspace:indicator_value", args=[value.pk]),
     )
-    return _queue("returned", value, subject, body, official_addresses(value))
 
 
 def value_published(value):
-    subject = gettext("Indicator value published: %(value)s") % {"value": _describe(value)}
-    body = "\n\n".join(
-        [
-            gettext("Your value of the indicator “%(indicator)s” is now public.")
-            % {"indicator": value.indicator.title},
-            absolute(value.indicator.get_absolute_url()),
-        ]
+    return published(
+        KIND,
+        value,
+        gettext("Indicator value published: %(value)s") % {"value": _describe(value)},
+        gettext("Your value of the indicator “%(indicator)s” is now public.")
+        % {"indicator": value.indicator.title},
+        value.indicator.get_absolute_url(),
     )
-    return _queue("published", value, subject, body, official_addresses(value))
