@@ -7,21 +7,29 @@ values only (``_official_state``; another state's value is a 404), curators revi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commitments.forms import ReturnForm
-from commitments.models import AWAITING_REVIEW, OPEN_REVIEW_STATES, may_review
+from commitments.models import AWAITING_REVIEW, OPEN_REVIEW_STATES
 from indicators.models import Indicator, IndicatorEvidence, IndicatorValue
 from indicators.services import values as value_service
 
 from .forms import IndicatorValueForm
-from .views import _official_state, _require_curator
+from .views import (
+    _official_state,
+    _require_curator,
+    decide,
+    delete_evidence,
+    edited_again,
+    evidence_file,
+    history_of,
+    official_form,
+    posted_after_lock,
+)
 
 
 def _value_for_official(request, pk):
@@ -81,70 +89,64 @@ def value_new(request, pk):
 @login_required
 def value_detail(request, pk):
     value = _value_for_official(request, pk)
-    if request.method == "POST" and not value.is_editable:
-        if request.POST.get("version") in (None, "", str(value.version)):
-            raise PermissionDenied
+    if posted_after_lock(request, value):
         return _submitted_meanwhile(request, value)
     return _value_form(request, value)
 
 
 def _value_form(request, value, initial=None):
-    editable = value.pk is None or value.is_editable
-    if request.method == "POST" and editable:
-        submitting = request.POST.get("action") == "submit"
-        form = IndicatorValueForm(
-            request.POST, request.FILES, instance=value, submitting=submitting
-        )
-        if form.is_valid():
-            try:
-                saved = value_service.save_value(
-                    form.save(commit=False),
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version") if value.pk else None,
-                    links=form.cleaned_data["links"],
-                    files=form.cleaned_data["files"],
-                    submit=submitting,
-                )
-            except value_service.StaleReport as stale:
-                messages.error(
-                    request,
-                    _(
-                        "Someone else saved this value while you were editing it. Your entry "
-                        "was not saved; the form shows it over the saved version. Save again "
-                        "to replace it with yours."
-                    ),
-                )
-                data = request.POST.copy()
-                data["version"] = str(stale.current.version)
-                current = _value_for_official(request, stale.current.pk)
-                form = IndicatorValueForm(data, instance=current)
-                form.is_valid()
-                return _render_value(request, current, form, status=409)
-            except value_service.ReviewError as error:
-                if error.report is None:
-                    raise Http404 from None
-                return _submitted_meanwhile(request, _value_for_official(request, value.pk))
-            except value_service.OpenReportExists as opened:
-                messages.error(
-                    request,
-                    _(
-                        "A colleague opened a value for this period for your state while you "
-                        "were writing yours, and a state has one open value per indicator and "
-                        "period. Your entry was not saved; it is shown below. Continue in your "
-                        "colleague's value."
-                    ),
-                )
-                existing = _value_for_official(request, opened.existing.pk)
-                form = IndicatorValueForm(instance=existing) if existing.is_editable else None
-                return _render_value(request, existing, form, unsaved=request.POST, status=409)
-            if submitting:
-                messages.success(request, _("Value submitted: the curators have been told."))
-                return redirect("workspace:indicators")
-            messages.success(request, _("Draft saved."))
-            return redirect("workspace:indicator_value", pk=saved.pk)
-        return _render_value(request, value, form, status=400)
-    form = IndicatorValueForm(instance=value, initial=initial) if editable else None
-    return _render_value(request, value, form)
+    return official_form(
+        request,
+        value,
+        IndicatorValueForm,
+        workflow=value_service.VALUES,
+        edit_view="workspace:indicator_value",
+        page=lambda value, form, status=200: _render_value(request, value, form, status=status),
+        refused={
+            "stale": lambda current: _stale_form(request, current),
+            "locked": lambda pk: _submitted_meanwhile(request, _value_for_official(request, pk)),
+            "opened": lambda existing: _opened_meanwhile(request, existing),
+        },
+        submitted=lambda saved: _submitted(request),
+        initial=initial,
+    )
+
+
+def _submitted(request):
+    messages.success(request, _("Value submitted: the curators have been told."))
+    return redirect("workspace:indicators")
+
+
+def _stale_form(request, current):
+    """The form again with the official's entry, now based on the saved version."""
+    messages.error(
+        request,
+        _(
+            "Someone else saved this value while you were editing it. Your entry "
+            "was not saved; the form shows it over the saved version. Save again "
+            "to replace it with yours."
+        ),
+    )
+    current = _value_for_official(request, current.pk)
+    form = edited_again(request, IndicatorValueForm, current)
+    return _render_value(request, current, form, status=409)
+
+
+def _opened_meanwhile(request, existing):
+    """A colleague opened a value for the same period first: 409, with theirs to continue
+    in and the official's entry shown but not saved."""
+    messages.error(
+        request,
+        _(
+            "A colleague opened a value for this period for your state while you "
+            "were writing yours, and a state has one open value per indicator and "
+            "period. Your entry was not saved; it is shown below. Continue in your "
+            "colleague's value."
+        ),
+    )
+    existing = _value_for_official(request, existing.pk)
+    form = IndicatorValueForm(instance=existing) if existing.is_editable else None
+    return _render_value(request, existing, form, unsaved=request.POST, status=409)
 
 
 def _submitted_meanwhile(request, value):
@@ -160,9 +162,6 @@ def _submitted_meanwhile(request, value):
 
 def _render_value(request, value, form, unsaved=None, status=200):
     evidence = list(value.evidence.all()) if value.pk else []
-    history = []
-    if value.pk:
-        history = list(value.history.select_related("history_user").order_by("-history_date")[:20])
     return render(
         request,
         "workspace/indicator_value_form.html",
@@ -171,7 +170,7 @@ def _render_value(request, value, form, unsaved=None, status=200):
             "indicator": value.indicator,
             "form": form,
             "evidence": evidence,
-            "history": history,
+            "history": history_of(value),
             "unsaved": unsaved,
         },
         status=status,
@@ -181,40 +180,21 @@ def _render_value(request, value, form, unsaved=None, status=200):
 @login_required
 @require_POST
 def evidence_delete(request, pk):
-    state = _official_state(request)
-    evidence = get_object_or_404(
-        IndicatorEvidence.objects.select_related("value"), pk=pk, value__member_state=state
+    return delete_evidence(
+        request,
+        pk,
+        workflow=value_service.VALUES,
+        meanwhile=lambda value_pk: _submitted_meanwhile(
+            request, _value_for_official(request, value_pk)
+        ),
+        back="workspace:indicator_value",
     )
-    if not evidence.value.is_editable:
-        raise PermissionDenied
-    try:
-        value_service.remove_evidence(evidence, by=request.user)
-    except value_service.ReviewError:
-        return _submitted_meanwhile(request, _value_for_official(request, evidence.value_id))
-    messages.success(request, _("Evidence removed."))
-    return redirect("workspace:indicator_value", pk=evidence.value_id)
 
 
 def evidence_download(request, pk):
     """Published evidence is public; unpublished evidence only reaches the owning state's
     officials and curators; anyone else gets a 404."""
-    evidence = get_object_or_404(
-        IndicatorEvidence.objects.select_related("value").exclude(file=""), pk=pk
-    )
-    value = evidence.value
-    if not (value.is_published or may_review(request.user)):
-        profile = getattr(request.user, "official_profile", None)
-        if profile is None or profile.member_state_id != value.member_state_id:
-            raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    if not value.is_published:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file(request, value_service.VALUES, pk)
 
 
 @login_required
@@ -233,63 +213,37 @@ def review_queue(request):
     )
 
 
-def _posted_version(request):
-    version = request.POST.get("version", "")
-    return int(version) if version.isdigit() else None
-
-
 @login_required
 def review_value(request, pk):
     _require_curator(request)
-    value = _value_for_review(pk)
-    return_form = ReturnForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if value.review_state not in AWAITING_REVIEW and action in ("publish", "return"):
-                raise value_service.ReviewError(value)
-            if action == "publish":
-                value_service.publish(
-                    value, by=request.user, expected_version=_posted_version(request)
-                )
-                messages.success(request, _("Value published."))
-                return redirect("workspace:review_indicator_values")
-            if action == "return":
-                return_form = ReturnForm(request.POST)
-                if return_form.is_valid():
-                    value_service.return_value(
-                        value,
-                        by=request.user,
-                        reason=return_form.cleaned_data["reason"],
-                        expected_version=_posted_version(request),
-                    )
-                    messages.success(request, _("Value returned to its state."))
-                    return redirect("workspace:review_indicator_values")
-            status = 400
-        except value_service.ReviewError as error:
-            if error.report is None:
-                raise Http404 from None
-            if action == "publish":
-                message = _("The value was not published: %(reason)s.")
-            else:
-                message = _("The value was not returned: %(reason)s.")
-            messages.error(request, message % {"reason": error.reason})
-            value = _value_for_review(pk)
-            status = 409
-    history = list(value.history.select_related("history_user").order_by("-history_date")[:20])
+    decision = decide(
+        request,
+        _value_for_review(pk),
+        workflow=value_service.VALUES,
+        reload=_value_for_review,
+        done=lambda value: reverse("workspace:review_indicator_values"),
+        texts={
+            "published": _("Value published."),
+            "returned": _("Value returned to its state."),
+            "not_published": _("The value was not published: %(reason)s."),
+            "not_returned": _("The value was not returned: %(reason)s."),
+        },
+    )
+    if decision.response is not None:
+        return decision.response
+    value = decision.item
     return render(
         request,
         "workspace/review_indicator_value.html",
         {
             "value": value,
             "indicator": value.indicator,
-            "return_form": return_form,
+            "return_form": decision.return_form,
             "evidence": list(value.evidence.all()),
-            "history": history,
+            "history": history_of(value),
             "awaiting_review": value.review_state in AWAITING_REVIEW,
         },
-        status=status,
+        status=decision.status,
     )
 
 

@@ -60,17 +60,51 @@ def _require_curator(request):
         raise PermissionDenied
 
 
-def _evidence_for(request, pk):
-    """Published evidence is public; unpublished evidence only reaches the owning state's
-    officials and curators. Anyone else gets a 404, as if it did not exist."""
-    evidence = get_object_or_404(Evidence.objects.select_related("report").exclude(file=""), pk=pk)
-    report = evidence.report
-    if report.is_published or may_review(request.user):
-        return evidence
-    profile = getattr(request.user, "official_profile", None)
-    if profile is not None and profile.member_state_id == report.member_state_id:
-        return evidence
-    raise Http404
+def evidence_file(request, workflow, pk):
+    """The file of one piece of evidence of anything reviewed (its ``workflow``), as a
+    download. Published evidence is public; unpublished evidence only reaches the owning
+    state's officials and curators, and is never kept by a shared cache. Anyone else gets
+    a 404, as if it did not exist."""
+    backs = workflow.evidence_of
+    evidence = get_object_or_404(
+        workflow.evidence.objects.select_related(backs).exclude(file=""), pk=pk
+    )
+    item = getattr(evidence, backs)
+    if not (item.is_published or may_review(request.user)):
+        profile = getattr(request.user, "official_profile", None)
+        if profile is None or profile.member_state_id != item.member_state_id:
+            raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    if not item.is_published:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def delete_evidence(request, pk, *, workflow, meanwhile, back):
+    """An official removes one piece of evidence of their state's editable item (its
+    ``workflow``) and goes ``back`` (a view taking the item's pk); another state's is a 404,
+    a locked item's a 403, and one locked meanwhile is ``meanwhile(item pk)``."""
+    state = _official_state(request)
+    backs = workflow.evidence_of
+    evidence = get_object_or_404(
+        workflow.evidence.objects.select_related(backs),
+        pk=pk,
+        **{f"{backs}__member_state": state},
+    )
+    item = getattr(evidence, backs)
+    if not item.is_editable:
+        raise PermissionDenied
+    try:
+        report_service.remove_item_evidence(workflow, evidence, by=request.user)
+    except report_service.ReviewError:
+        return meanwhile(item.pk)
+    messages.success(request, _("Evidence removed."))
+    return redirect(back, pk=item.pk)
 
 
 @login_required
@@ -203,11 +237,20 @@ def report_new(request, reference):
 @login_required
 def report(request, pk):
     report = _report_for_official(request, pk)
-    if request.method == "POST" and not report.is_editable:
-        if request.POST.get("version") in (None, "", str(report.version)):
-            raise PermissionDenied
+    if posted_after_lock(request, report):
         return _submitted_meanwhile(request, report)
     return _report_form(request, report)
+
+
+def posted_after_lock(request, item):
+    """Whether this request posts an official's form on ``item`` that was locked (submitted
+    or published) after the form was loaded: then the entry is shown, unsaved, as a 409.
+    A post on an item that its form already showed locked is a 403."""
+    if request.method != "POST" or item.is_editable:
+        return False
+    if request.POST.get("version") in (None, "", str(item.version)):
+        raise PermissionDenied
+    return True
 
 
 def _submitted_meanwhile(request, report):
@@ -223,44 +266,84 @@ def _submitted_meanwhile(request, report):
     return _render_report(request, report, None, unsaved=request.POST, status=409)
 
 
-def _report_form(request, report, initial=None, correcting=None, previous_files=()):
-    editable = report.pk is None or report.is_editable
+def official_form(
+    request, item, form_class, *, workflow, edit_view, page, refused, submitted, initial=None
+):
+    """An official's form on ``item`` (new, or their state's; anything reviewed: its
+    ``workflow``): shown, or posted and saved as a draft or submitted, with its evidence.
+    ``page(item, form, status=…)`` renders it; a draft saved goes back to ``edit_view``
+    (a view taking the item's pk), a submission to ``submitted(item)``. A save that
+    someone else's change refused is ``refused``'s: "stale" (saved since: the item as
+    stored), "locked" (submitted since: its pk), "opened" (a colleague opened one in its
+    place: theirs); each is a 409 that shows the official's entry, unsaved."""
+    editable = item.pk is None or item.is_editable
     if request.method == "POST" and editable:
         submitting = request.POST.get("action") == "submit"
-        form = ReportForm(request.POST, request.FILES, instance=report, submitting=submitting)
-        if form.is_valid():
-            try:
-                saved = report_service.save_report(
-                    form.save(commit=False),
-                    by=request.user,
-                    expected_version=form.cleaned_data.get("version") if report.pk else None,
-                    links=form.cleaned_data["links"],
-                    files=form.cleaned_data["files"],
-                    submit=submitting,
-                )
-            except report_service.StaleReport as stale:
-                return _stale_form(request, stale.current)
-            except report_service.ReviewError as error:
-                if error.report is None:
-                    raise Http404 from None
-                return _submitted_meanwhile(request, _report_for_official(request, report.pk))
-            except report_service.OpenReportExists as opened:
-                return _opened_meanwhile(request, opened.existing)
-            if submitting:
-                return _submitted(request, saved)
-            messages.success(request, _("Draft saved."))
-            return redirect("workspace:report", pk=saved.pk)
+        form = form_class(request.POST, request.FILES, instance=item, submitting=submitting)
+        if not form.is_valid():
+            return page(item, form, status=400)
+        try:
+            saved = report_service.save(
+                workflow,
+                form.save(commit=False),
+                by=request.user,
+                expected_version=form.cleaned_data.get("version") if item.pk else None,
+                links=form.cleaned_data["links"],
+                files=form.cleaned_data["files"],
+                submit=submitting,
+            )
+        except report_service.StaleReport as stale:
+            return refused["stale"](stale.current)
+        except report_service.ReviewError as error:
+            if error.report is None:
+                raise Http404 from None
+            return refused["locked"](item.pk)
+        except report_service.OpenReportExists as opened:
+            return refused["opened"](opened.existing)
+        if submitting:
+            return submitted(saved)
+        messages.success(request, _("Draft saved."))
+        return redirect(edit_view, pk=saved.pk)
+    form = form_class(instance=item, initial=initial) if editable else None
+    return page(item, form)
+
+
+def edited_again(request, form_class, current):
+    """The official's posted entry in a form on ``current`` (the item as saved by someone
+    else meanwhile), at its version: saving once more is a deliberate choice made after
+    seeing the other person's changes."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = form_class(data, instance=current)
+    form.is_valid()
+    return form
+
+
+def _report_form(request, report, initial=None, correcting=None, previous_files=()):
+    def page(report, form, status=200):
         return _render_report(
             request,
             report,
             form,
             correcting=correcting,
             previous_files=previous_files,
-            status=400,
+            status=status,
         )
-    form = ReportForm(instance=report, initial=initial) if editable else None
-    return _render_report(
-        request, report, form, correcting=correcting, previous_files=previous_files
+
+    return official_form(
+        request,
+        report,
+        ReportForm,
+        workflow=report_service.REPORTS,
+        edit_view="workspace:report",
+        page=page,
+        refused={
+            "stale": lambda current: _stale_form(request, current),
+            "locked": lambda pk: _submitted_meanwhile(request, _report_for_official(request, pk)),
+            "opened": lambda existing: _opened_meanwhile(request, existing),
+        },
+        submitted=lambda saved: _submitted(request, saved),
+        initial=initial,
     )
 
 
@@ -292,10 +375,7 @@ def _stale_form(request, current):
             "again to replace it with yours."
         ),
     )
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = ReportForm(data, instance=ProgressReport.objects.get(pk=current.pk))
-    form.is_valid()
+    form = edited_again(request, ReportForm, ProgressReport.objects.get(pk=current.pk))
     return _render_report(request, current, form, saved_version=current, status=409)
 
 
@@ -310,9 +390,6 @@ def _render_report(
     status=200,
 ):
     evidence = list(report.evidence.all()) if report.pk else []
-    history = []
-    if report.pk:
-        history = list(report.history.select_related("history_user").order_by("-history_date")[:20])
     return render(
         request,
         "workspace/report_form.html",
@@ -321,7 +398,7 @@ def _render_report(
             "commitment": report.commitment,
             "form": form,
             "evidence": evidence,
-            "history": history,
+            "history": history_of(report),
             "correcting": correcting,
             "previous_files": previous_files,
             "saved_version": saved_version,
@@ -350,31 +427,19 @@ def report_submit(request, pk):
 @login_required
 @require_POST
 def evidence_delete(request, pk):
-    state = _official_state(request)
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("report"), pk=pk, report__member_state=state
+    return delete_evidence(
+        request,
+        pk,
+        workflow=report_service.REPORTS,
+        meanwhile=lambda report_pk: _submitted_meanwhile(
+            request, _report_for_official(request, report_pk)
+        ),
+        back="workspace:report",
     )
-    if not evidence.report.is_editable:
-        raise PermissionDenied
-    try:
-        report_service.remove_evidence(evidence, by=request.user)
-    except report_service.ReviewError:
-        return _submitted_meanwhile(request, _report_for_official(request, evidence.report_id))
-    messages.success(request, _("Evidence removed."))
-    return redirect("workspace:report", pk=evidence.report_id)
 
 
 def evidence_download(request, pk):
-    evidence = _evidence_for(request, pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    if not evidence.report.is_published:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file(request, report_service.REPORTS, pk)
 
 
 @login_required
@@ -508,6 +573,72 @@ def _posted_version(request):
     return int(version) if version.isdigit() else None
 
 
+class Decision:
+    """What a curator's post on a review page came to: a ``response`` to send (the
+    redirect after a decision, a confirmation page), or none, and then the page again with
+    the ``item`` as stored now, its ``return_form`` and the ``status``."""
+
+    def __init__(self, item, return_form, status=200, response=None):
+        self.item = item
+        self.return_form = return_form
+        self.status = status
+        self.response = response
+
+
+def decide(request, item, *, workflow, reload, done, texts, confirm=None):
+    """The curator's decision on one ``item`` awaiting review (anything reviewed: its
+    ``workflow``), posted from its review page: publish, or return with a reason. The item
+    is checked as stored; one someone else moved on meanwhile is a 409, read again with
+    ``reload(pk)``. ``done(item)`` is where the curator goes after deciding; ``texts``
+    holds the messages ("published", "returned", "not_published", "not_returned").
+    With ``confirm``, a publish without the curator's "yes" changes nothing and gets the
+    page ``confirm(item)`` instead."""
+    return_form = ReturnForm()
+    if request.method != "POST":
+        return Decision(item, return_form)
+    action = request.POST.get("action")
+    try:
+        if item.review_state not in AWAITING_REVIEW and action in ("publish", "return"):
+            raise report_service.ReviewError(item)
+        if action == "publish" and confirm is not None and not _confirmed(request):
+            error = _still_publishable(item, _posted_version(request))
+            if error is not None:
+                raise error
+            return Decision(item, return_form, response=confirm(item))
+        if action == "publish":
+            report_service.publish_item(
+                workflow, item, by=request.user, expected_version=_posted_version(request)
+            )
+            messages.success(request, texts["published"])
+            return Decision(item, return_form, response=redirect(done(item)))
+        if action == "return":
+            return_form = ReturnForm(request.POST)
+            if return_form.is_valid():
+                report_service.return_item(
+                    workflow,
+                    item,
+                    by=request.user,
+                    reason=return_form.cleaned_data["reason"],
+                    expected_version=_posted_version(request),
+                )
+                messages.success(request, texts["returned"])
+                return Decision(item, return_form, response=redirect(done(item)))
+        return Decision(item, return_form, status=400)
+    except report_service.ReviewError as error:
+        if error.report is None:
+            raise Http404 from None
+        message = texts["not_published"] if action == "publish" else texts["not_returned"]
+        messages.error(request, message % {"reason": error.reason})
+        return Decision(reload(item.pk), return_form, status=409)
+
+
+def history_of(item):
+    """The latest changes of ``item`` (none before it is saved), newest first."""
+    if item.pk is None:
+        return []
+    return list(item.history.select_related("history_user").order_by("-history_date")[:20])
+
+
 @login_required
 def review_report(request, pk):
     """One report, the state's current published figure beside it, and the two decisions.
@@ -515,57 +646,32 @@ def review_report(request, pk):
     the confirmation page and changes nothing. Both steps re-read the report from the
     database; one someone else moved on meanwhile is a 409."""
     _require_curator(request)
-    report = _report_for_review(pk)
-    return_form = ReturnForm()
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if report.review_state not in AWAITING_REVIEW and action in ("publish", "return"):
-                raise report_service.ReviewError(report)
-            if action == "publish" and not _confirmed(request):
-                error = _still_publishable(report, _posted_version(request))
-                if error is not None:
-                    raise error
-                return render(
-                    request,
-                    "workspace/review_confirm.html",
-                    {
-                        "reports": [report],
-                        "current": _current_figures([report]),
-                        "bulk": False,
-                        "back": reverse("workspace:review_report", args=[report.pk]),
-                    },
-                )
-            if action == "publish":
-                report_service.publish(
-                    report, by=request.user, expected_version=_posted_version(request)
-                )
-                messages.success(request, _("Report published."))
-                return redirect("workspace:review_report", pk=report.pk)
-            if action == "return":
-                return_form = ReturnForm(request.POST)
-                if return_form.is_valid():
-                    report_service.return_report(
-                        report,
-                        by=request.user,
-                        reason=return_form.cleaned_data["reason"],
-                        expected_version=_posted_version(request),
-                    )
-                    messages.success(request, _("Report returned to its state."))
-                    return redirect("workspace:review_report", pk=report.pk)
-            status = 400
-        except report_service.ReviewError as error:
-            if error.report is None:
-                raise Http404 from None
-            if action == "publish":
-                message = _("The report was not published: %(reason)s.")
-            else:
-                message = _("The report was not returned: %(reason)s.")
-            messages.error(request, message % {"reason": error.reason})
-            report = _report_for_review(pk)
-            status = 409
-    history = list(report.history.select_related("history_user").order_by("-history_date")[:20])
+    decision = decide(
+        request,
+        _report_for_review(pk),
+        workflow=report_service.REPORTS,
+        reload=_report_for_review,
+        done=lambda report: reverse("workspace:review_report", args=[report.pk]),
+        texts={
+            "published": _("Report published."),
+            "returned": _("Report returned to its state."),
+            "not_published": _("The report was not published: %(reason)s."),
+            "not_returned": _("The report was not returned: %(reason)s."),
+        },
+        confirm=lambda report: render(
+            request,
+            "workspace/review_confirm.html",
+            {
+                "reports": [report],
+                "current": _current_figures([report]),
+                "bulk": False,
+                "back": reverse("workspace:review_report", args=[report.pk]),
+            },
+        ),
+    )
+    if decision.response is not None:
+        return decision.response
+    report = decision.item
     return render(
         request,
         "workspace/review_report.html",
@@ -575,12 +681,12 @@ def review_report(request, pk):
                 (report.commitment_id, report.member_state_id)
             ),
             "next_report": _next_in_queue(report),
-            "return_form": return_form,
+            "return_form": decision.return_form,
             "evidence": list(report.evidence.all()),
-            "history": history,
+            "history": history_of(report),
             "awaiting_review": report.review_state in AWAITING_REVIEW,
         },
-        status=status,
+        status=decision.status,
     )
 
 
