@@ -28,6 +28,7 @@ from .views import (
     evidence_file,
     history_of,
     official_form,
+    opened_meanwhile,
     posted_after_lock,
 )
 
@@ -133,20 +134,19 @@ def _stale_form(request, current):
 
 
 def _opened_meanwhile(request, existing):
-    """A colleague opened a value for the same period first: 409, with theirs to continue
-    in and the official's entry shown but not saved."""
-    messages.error(
+    return opened_meanwhile(
         request,
-        _(
+        existing,
+        message=_(
             "A colleague opened a value for this period for your state while you "
             "were writing yours, and a state has one open value per indicator and "
             "period. Your entry was not saved; it is shown below. Continue in your "
             "colleague's value."
         ),
+        load=lambda pk: _value_for_official(request, pk),
+        form_class=IndicatorValueForm,
+        page=lambda value, form, **kwargs: _render_value(request, value, form, **kwargs),
     )
-    existing = _value_for_official(request, existing.pk)
-    form = IndicatorValueForm(instance=existing) if existing.is_editable else None
-    return _render_value(request, existing, form, unsaved=request.POST, status=409)
 
 
 def _submitted_meanwhile(request, value):

@@ -347,21 +347,29 @@ def _report_form(request, report, initial=None, correcting=None, previous_files=
     )
 
 
+def opened_meanwhile(request, existing, *, message, load, form_class, page):
+    """A colleague opened ``existing`` in the place of the official's new item first (a
+    state has one open item there), so this one is not created: 409, the ``message``,
+    the colleague's item (``load(pk)``) to continue in, and the entry shown unsaved."""
+    messages.error(request, message)
+    existing = load(existing.pk)
+    form = form_class(instance=existing) if existing.is_editable else None
+    return page(existing, form, unsaved=request.POST, status=409)
+
+
 def _opened_meanwhile(request, existing):
-    """A colleague opened a report on the same commitment first: a state has one open
-    report per commitment, so this one is not created. 409, with the colleague's report
-    to continue in and the text shown but not saved."""
-    messages.error(
+    return opened_meanwhile(
         request,
-        _(
+        existing,
+        message=_(
             "A colleague opened a report on this commitment for your state while you were "
             "writing yours, and a state has one open report per commitment. Your text was not "
             "saved; it is shown below. Continue in your colleague's report."
         ),
+        load=lambda pk: _report_for_official(request, pk),
+        form_class=ReportForm,
+        page=lambda report, form, **kwargs: _render_report(request, report, form, **kwargs),
     )
-    existing = _report_for_official(request, existing.pk)
-    form = ReportForm(instance=existing) if existing.is_editable else None
-    return _render_report(request, existing, form, unsaved=request.POST, status=409)
 
 
 def _stale_form(request, current):
