@@ -12,7 +12,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from commitments.models import AWAITING_REVIEW, OPEN_REVIEW_STATES
 from indicators.models import Indicator, IndicatorEvidence, IndicatorValue
@@ -23,9 +22,8 @@ from .views import (
     _official_state,
     _require_curator,
     decide,
-    delete_evidence,
     edited_again,
-    evidence_file,
+    evidence_views,
     history_of,
     official_form,
     opened_meanwhile,
@@ -177,24 +175,13 @@ def _render_value(request, value, form, unsaved=None, status=200):
     )
 
 
-@login_required
-@require_POST
-def evidence_delete(request, pk):
-    return delete_evidence(
-        request,
-        pk,
-        workflow=value_service.VALUES,
-        meanwhile=lambda value_pk: _submitted_meanwhile(
-            request, _value_for_official(request, value_pk)
-        ),
-        back="workspace:indicator_value",
-    )
-
-
-def evidence_download(request, pk):
-    """Published evidence is public; unpublished evidence only reaches the owning state's
-    officials and curators; anyone else gets a 404."""
-    return evidence_file(request, value_service.VALUES, pk)
+# Published evidence is public; unpublished evidence only reaches the owning state's
+# officials and curators; anyone else gets a 404.
+evidence_delete, evidence_download = evidence_views(
+    value_service.VALUES,
+    locked=lambda request, pk: _submitted_meanwhile(request, _value_for_official(request, pk)),
+    back="workspace:indicator_value",
+)
 
 
 @login_required

@@ -60,6 +60,22 @@ def _require_curator(request):
         raise PermissionDenied
 
 
+def evidence_views(workflow, *, locked, back):
+    """The two views of the evidence of anything reviewed (its ``workflow``): an
+    official's removal, which goes ``back`` to the item's page (a view taking its pk) or,
+    when the item was locked meanwhile, to ``locked(request, item pk)``; and the download."""
+
+    @login_required
+    @require_POST
+    def evidence_delete(request, pk):
+        return delete_evidence(request, pk, workflow=workflow, locked=locked, back=back)
+
+    def evidence_download(request, pk):
+        return evidence_file(request, workflow, pk)
+
+    return evidence_delete, evidence_download
+
+
 def evidence_file(request, workflow, pk):
     """The file of one piece of evidence of anything reviewed (its ``workflow``), as a
     download. Published evidence is public; unpublished evidence only reaches the owning
@@ -85,10 +101,10 @@ def evidence_file(request, workflow, pk):
     return response
 
 
-def delete_evidence(request, pk, *, workflow, meanwhile, back):
+def delete_evidence(request, pk, *, workflow, locked, back):
     """An official removes one piece of evidence of their state's editable item (its
     ``workflow``) and goes ``back`` (a view taking the item's pk); another state's is a 404,
-    a locked item's a 403, and one locked meanwhile is ``meanwhile(item pk)``."""
+    a locked item's a 403, and one locked meanwhile is ``locked(request, item pk)``."""
     state = _official_state(request)
     backs = workflow.evidence_of
     evidence = get_object_or_404(
@@ -102,7 +118,7 @@ def delete_evidence(request, pk, *, workflow, meanwhile, back):
     try:
         report_service.remove_item_evidence(workflow, evidence, by=request.user)
     except report_service.ReviewError:
-        return meanwhile(item.pk)
+        return locked(request, item.pk)
     messages.success(request, _("Evidence removed."))
     return redirect(back, pk=item.pk)
 
@@ -432,22 +448,11 @@ def report_submit(request, pk):
     return _submitted(request, report)
 
 
-@login_required
-@require_POST
-def evidence_delete(request, pk):
-    return delete_evidence(
-        request,
-        pk,
-        workflow=report_service.REPORTS,
-        meanwhile=lambda report_pk: _submitted_meanwhile(
-            request, _report_for_official(request, report_pk)
-        ),
-        back="workspace:report",
-    )
-
-
-def evidence_download(request, pk):
-    return evidence_file(request, report_service.REPORTS, pk)
+evidence_delete, evidence_download = evidence_views(
+    report_service.REPORTS,
+    locked=lambda request, pk: _submitted_meanwhile(request, _report_for_official(request, pk)),
+    back="workspace:report",
+)
 
 
 @login_required
