@@ -129,6 +129,11 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
             text = page.locator("main").inner_text()
             assert regional in text and target in text and coverage in text, text[:700]
             assert page.locator("svg[role=img] circle").count() == 1
+            # Beside the point, the region's figure alone, as large as the period under it.
+            figure = page.locator("svg[role=img] .chart-value")
+            assert figure.text_content() == "1"
+            period = page.locator("svg[role=img] .chart-series text:not([class])").first
+            assert figure.bounding_box()["height"] >= period.bounding_box()["height"] - 0.5
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             page.screenshot(path=SCREENSHOTS / f"indicator-{language}-{width}.png", full_page=True)
         page.goto(f"{base}/{language}/indicators/")
