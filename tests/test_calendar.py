@@ -91,3 +91,41 @@ def test_a_draft_does_not_change_a_state_calendar(client, official_ar):
 def test_the_dashboard_states_and_areas_link_their_calendar(client, plan, page, calendar):
     html = client.get(address(*page)).content.decode()
     assert f'href="{address(*calendar)}"' in html
+
+
+@pytest.mark.parametrize(
+    "page, label, calendar, name",
+    [
+        (
+            ("public:dashboard",),
+            "Calendar of deadlines and milestones (iCalendar)",
+            ("follow:calendar",),
+            "CELAC PPT 2020: deadlines and milestones of the work plan",
+        ),
+        (
+            ("public:area", 13),
+            "Calendar of deadlines and milestones (iCalendar)",
+            ("follow:calendar-area", 13),
+            "CELAC PPT 2020: deadlines and milestones, work area 13",
+        ),
+        (
+            ("public:state", "AR"),
+            "Calendar of deadlines (iCalendar)",
+            ("follow:calendar-state", "AR"),
+            "CELAC PPT 2020: deadlines, Argentina",
+        ),
+    ],
+)
+def test_a_calendar_holding_milestones_says_so_in_its_link_and_its_name(
+    client, plan, page, label, calendar, name
+):
+    html = client.get(address(*page, language="en")).content.decode()
+    assert f'type="text/calendar">{label}</a>' in html
+    response = client.get(address(*calendar, language="en"))
+    parsed = Calendar.from_ical(response.content)
+    assert str(parsed["X-WR-CALNAME"]) == name
+    has_milestones = any(
+        str(event["UID"]).startswith("milestone-") for event in parsed.walk("VEVENT")
+    )
+    assert has_milestones == ("milestones" in name)
+    assert ("milestones" in str(parsed["X-WR-CALDESC"])) == has_milestones
