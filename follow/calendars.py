@@ -54,7 +54,11 @@ def build(name, key, commitments, rollup, state=None, milestones=()):
         name=name,
         prodid=f"-//CELAC PPT 2020//{texts.host()}//{(get_language() or 'es').upper()}",
         uid=calendar_uid(key),
-        description=gettext("Deadlines of the commitments of the CELAC PPT 2020 work plan."),
+        description=gettext(
+            "Deadlines and milestones of the commitments of the CELAC PPT 2020 work plan."
+        )
+        if milestones
+        else gettext("Deadlines of the commitments of the CELAC PPT 2020 work plan."),
     )
     stamp = (DataVersion.last_changed() or timezone.now()).replace(microsecond=0)
     for commitment in commitments:

@@ -38,7 +38,7 @@ def _calendar_response(body, filename):
 
 def calendar(request):
     plan, rollup = current()
-    name = gettext("CELAC PPT 2020: deadlines of the work plan")
+    name = gettext("CELAC PPT 2020: deadlines and milestones of the work plan")
     body = calendars.build(
         name, "plan", plan.commitments, rollup, milestones=milestone_service.of_plan(plan)
     )
@@ -61,7 +61,9 @@ def area_calendar(request, number):
     area = next((a for a in plan.areas if a.number == number), None)
     if area is None:
         area = get_object_or_404(WorkArea, number=number)
-    name = gettext("CELAC PPT 2020: deadlines, work area %(number)s") % {"number": number}
+    name = gettext("CELAC PPT 2020: deadlines and milestones, work area %(number)s") % {
+        "number": number
+    }
     commitments = [c for c in plan.commitments if c.area_id == area.id]
     milestones = milestone_service.of_area(plan, area)
     return _calendar_response(

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 
 from commitments.services.current import current_plan
 from indicators.formatting import number_text, period_label, regional_text
-from indicators.models import Indicator, Kind
+from indicators.models import Aggregation, Indicator, Kind
 from indicators.services.figures import current_values, figures
 
 from . import share
@@ -89,6 +89,9 @@ class Point:
     period: str
     text: str
     coverage: str
+    # The figure written beside the point: the number alone ("8", "48 %"), which fits
+    # however many periods there are; ``text`` says it in full for the chart's description.
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,12 @@ def _scale_top(values, indicator):
     return highest
 
 
+def _point_label(indicator, value):
+    if indicator.aggregation == Aggregation.COUNT_YES:
+        return number_text(value)
+    return regional_text(indicator, value)
+
+
 def line_chart(indicator, series):
     """The geometry of ``series`` (``Regional`` per period) against the indicator's baseline
     and target; None when no period has a value."""
@@ -153,6 +162,7 @@ def line_chart(indicator, series):
             period_label(regional.period),
             regional_text(indicator, regional.value),
             f"{regional.reported}/{regional.total}",
+            _point_label(indicator, regional.value),
         )
         for position, regional in enumerate(plotted)
     ]

@@ -3,9 +3,11 @@ admin, the official of Argentina reports a value for 2020-S2 with evidence and s
 curator publishes it, and the indicator's page shows Argentina's value and the region's
 value against the target in each language, at 1280 and at 375 px."""
 
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments.models import Commitment
@@ -129,6 +131,11 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
             text = page.locator("main").inner_text()
             assert regional in text and target in text and coverage in text, text[:700]
             assert page.locator("svg[role=img] circle").count() == 1
+            # Beside the point, the region's figure alone, as large as the period under it.
+            figure = page.locator("svg[role=img] .chart-value")
+            assert figure.text_content() == "1"
+            period = page.locator("svg[role=img] .chart-series text:not([class])").first
+            assert figure.bounding_box()["height"] >= period.bounding_box()["height"] - 0.5
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             page.screenshot(path=SCREENSHOTS / f"indicator-{language}-{width}.png", full_page=True)
         page.goto(f"{base}/{language}/indicators/")
@@ -139,3 +146,28 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
             page.set_viewport_size({"width": 375, "height": 900})
             page.screenshot(path=SCREENSHOTS / "indicators-en-375.png", full_page=True)
     public.close()
+
+
+def test_the_list_of_demo_indicators_fits_a_wide_screen_in_every_language(
+    browser, live_plan, settings
+):
+    """Long counts in words ("25 États répondent oui") wrap instead of pushing the target and
+    the coverage out of sight."""
+    settings.DEBUG = True
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    call_command("seed_demo", stdout=io.StringIO())
+    page = browser.new_context().new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for language in ("es", "en", "pt", "fr"):
+        page.goto(f"{live_plan.url}/{language}/indicators/")
+        frame = page.locator(".table-scroll")
+        assert frame.evaluate("box => box.scrollWidth - box.clientWidth") == 0, language
+        right = frame.bounding_box()["x"] + frame.bounding_box()["width"]
+        last = page.locator(".indicator-table thead th").last.bounding_box()
+        assert last["x"] + last["width"] <= right + 0.5, language
+        # A percentage stays whole: "84,86 %" is never split before its sign.
+        area_12 = page.locator(
+            ".indicator-table tbody tr", has=page.locator('a[href$="/areas/12/"]')
+        )
+        figure = area_12.locator(".indicator-figure").first
+        assert len(figure.evaluate("span => [...span.getClientRects()]")) == 1, language

@@ -208,3 +208,19 @@ def test_in_portuguese_on_a_phone_the_opened_tables_and_embed_code_stay_on_scree
             }).map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 40))"""
         )
         assert not outside, (path, outside[:5])
+
+
+def test_the_follow_box_stands_apart_from_the_section_above_it(page, site):
+    """Its own panel, as far from the one above as the panels are from each other."""
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/en/", "/en/areas/1/", "/en/commitments/13.1/", "/en/states/AR/"):
+            page.goto(f"{site}{path}")
+            follow = page.locator(".follow-links")
+            above = follow.locator("xpath=preceding-sibling::*[1]")
+            gap = follow.bounding_box()["y"] - (
+                above.bounding_box()["y"] + above.bounding_box()["height"]
+            )
+            assert gap >= 16, (path, width, gap)
+            padding = follow.evaluate("box => getComputedStyle(box).paddingLeft")
+            assert padding == above.evaluate("box => getComputedStyle(box).paddingLeft"), path

@@ -137,3 +137,41 @@ def test_a_calendar_is_the_same_bytes_until_the_data_changes(
     after = client.get(url)
     assert after["ETag"] != first["ETag"]
     assert Calendar.from_ical(after.content).walk("VEVENT")[0].decoded("DTSTAMP") > stamp
+
+
+@pytest.mark.parametrize(
+    "page, label, calendar, name",
+    [
+        (
+            ("public:dashboard",),
+            "Calendar of deadlines and milestones (iCalendar)",
+            ("follow:calendar",),
+            "CELAC PPT 2020: deadlines and milestones of the work plan",
+        ),
+        (
+            ("public:area", 13),
+            "Calendar of deadlines and milestones (iCalendar)",
+            ("follow:calendar-area", 13),
+            "CELAC PPT 2020: deadlines and milestones, work area 13",
+        ),
+        (
+            ("public:state", "AR"),
+            "Calendar of deadlines (iCalendar)",
+            ("follow:calendar-state", "AR"),
+            "CELAC PPT 2020: deadlines, Argentina",
+        ),
+    ],
+)
+def test_a_calendar_holding_milestones_says_so_in_its_link_and_its_name(
+    client, plan, page, label, calendar, name
+):
+    html = client.get(address(*page, language="en")).content.decode()
+    assert f'type="text/calendar">{label}</a>' in html
+    response = client.get(address(*calendar, language="en"))
+    parsed = Calendar.from_ical(response.content)
+    assert str(parsed["X-WR-CALNAME"]) == name
+    has_milestones = any(
+        str(event["UID"]).startswith("milestone-") for event in parsed.walk("VEVENT")
+    )
+    assert has_milestones == ("milestones" in name)
+    assert ("milestones" in str(parsed["X-WR-CALDESC"])) == has_milestones

@@ -29,6 +29,7 @@ from indicators.services.figures import Regional, aggregate, current_values, fig
 from outbox.models import OutgoingEmail
 from public.indicators import line_chart
 from tests.conftest import make_official
+from tests.reporting_helpers import make_report
 from workspace.forms import IndicatorValueForm
 
 pytestmark = pytest.mark.django_db
@@ -469,6 +470,37 @@ def test_the_chart_is_drawn_against_baseline_and_target(plan):
     assert line_chart(indicator, []) is None
     # Round ticks: the scale's top is 20 (the target), in five steps of 4.
     assert [tick.text for tick in chart.ticks] == ["0", "4", "8", "12", "16", "20"]
+
+
+def test_the_chart_writes_each_point_s_figure_alone_and_says_it_in_full(
+    client, plan, official_mx, curator
+):
+    indicator = make_indicator()
+    chart = line_chart(indicator, [Regional("2020-S2", Decimal(5), 5, 33)])
+    assert chart.points[0].label == "5"
+    assert chart.points[0].text == "5 states answering yes"
+    percentage = make_indicator(kind=Kind.PERCENTAGE, aggregation=Aggregation.MEAN)
+    assert line_chart(percentage, [Regional("2020-S2", Decimal(48), 5, 33)]).points[0].label == (
+        "48 %"
+    )
+    make_value(official_mx, indicator, 1, curator=curator, to=ReviewState.PUBLISHED)
+    page = client.get(reverse("public:indicator", args=[indicator.pk])).content.decode()
+    assert 'text-anchor="middle">1</text>' in page  # beside the point, the figure alone
+    assert "2nd half of 2020: 1 state answering yes (1/33)" in page  # the chart's description
+
+
+def test_french_pages_agree_with_a_single_state_or_pair(client, plan, official_mx, curator):
+    indicator = make_indicator()
+    make_value(official_mx, indicator, 1, curator=curator, to=ReviewState.PUBLISHED)
+    with translation.override("fr"):
+        page = client.get(reverse("public:indicator", args=[indicator.pk])).content.decode()
+    assert "États ayant publié une valeur : 1 sur 33." in page
+    assert "1 États" not in page
+    make_report(official_mx, ReviewState.PUBLISHED, reference="2.1", curator=curator)
+    with translation.override("fr"):
+        area = client.get(reverse("public:area", args=[2])).content.decode()
+    assert "Paires État × engagement ayant un rapport : 1 sur" in area
+    assert "1 paires" not in area
 
 
 def test_seed_demo_creates_demo_indicators_with_values_from_several_states(client, plan, settings):

@@ -43,6 +43,17 @@ def test_the_translations_are_not_english_left_in_portuguese_or_french(plan):
                         assert text != english, (obj, field, lang)
 
 
+def test_the_portuguese_texts_say_forum_not_the_spanish_foro(plan):
+    """Portuguese says "fórum": the Spanish "foro" left in would read as a court's seat."""
+    for model in plan_models():
+        for obj in model.objects.all():
+            for field in translation_fields(model):
+                text = getattr(obj, f"{field}_pt") or ""
+                assert not re.search(r"\b[Ff]oro\b", text), (obj, field, text)
+    area = WorkArea.objects.get(number=8)
+    assert area.name_pt == "Fórum Ministerial CELAC-China"
+
+
 def translation_fields(model):
     from areas.plan_text import translated_fields
 
