@@ -1,11 +1,14 @@
 """Every interface string is translated into the four working languages of the region."""
 
+import datetime
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -64,3 +67,20 @@ def test_dashboard_speaks_each_language(code, heading):
     assert response["Content-Language"] == code
     assert f'<html lang="{code}">' in response.content.decode()
     assert heading in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("es", "3 de diciembre de 2026"),
+        ("pt", "3 de dezembro de 2026"),
+        ("fr", "3 décembre 2026"),
+        ("en", "Dec. 3, 2026"),
+    ],
+)
+def test_a_date_names_its_month_as_the_language_writes_it(code, written):
+    """Portuguese writes the months in lower case; Django's own catalog capitalises them."""
+    with translation.override(code):
+        assert date_format(datetime.date(2026, 12, 3)) == written
+        month = date_format(datetime.date(2026, 5, 1), "YEAR_MONTH_FORMAT")
+    assert month == {"es": "mayo de 2026", "pt": "maio de 2026", "fr": "mai 2026"}.get(code, month)
