@@ -7,13 +7,13 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from outbox import mail
+from outbox.messages import Message
 
 
 def _active_user(user_id):
@@ -43,7 +43,7 @@ def set_password_message(user_id):
     }
     subject = loader.render_to_string("accounts/welcome_subject.txt", context).strip()
     body = loader.render_to_string("accounts/welcome_email.txt", context)
-    return EmailMultiAlternatives(subject=subject, body=body, to=[user.email])
+    return Message(subject=subject, body=body, to=[user.email])
 
 
 def queue_set_password_link(user, key=None):
@@ -81,7 +81,7 @@ def password_reset_message(
     }
     subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
     body = loader.render_to_string(email_template_name, context)
-    message = EmailMultiAlternatives(subject, body, from_email, [user.email])
+    message = Message(subject, body, from_email, [user.email])
     if html_email_template_name is not None:
         message.attach_alternative(
             loader.render_to_string(html_email_template_name, context), "text/html"

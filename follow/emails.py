@@ -5,11 +5,9 @@ twice; written when the worker sends them, in the language the subscriber chose,
 links signed then, so no usable link is kept in the database."""
 
 import datetime
-from email.policy import default as default_policy
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import loader
 from django.urls import reverse
@@ -21,23 +19,11 @@ from commitments.services.changes import KINDS as CHANGE_KINDS
 from commitments.services.changes import MILESTONE_KINDS
 from commitments.services.progress import FRESH, FRESH_MONTHS, freshness, months_before
 from outbox import mail
+from outbox.messages import Message
 from outbox.models import OutgoingEmail
 
 from . import subscriptions, targets, texts
 from .models import Frequency, Subscription
-
-# RFC 5322 allows lines of 998 characters. At the default 78, Python folds a header with no
-# space in it into RFC 2047 encoded words, and mail clients no longer see the unsubscribe
-# address in List-Unsubscribe.
-LONG_LINES = default_policy.clone(max_line_length=998)
-
-
-class DigestMessage(EmailMessage):
-    """A digest, its List-Unsubscribe header written as mail clients read it."""
-
-    def message(self, *, policy=LONG_LINES):
-        return super().message(policy=policy)
-
 
 # A digest lists at most this many reports, and links to the rest.
 DIGEST_MAX_REPORTS = 100
@@ -69,7 +55,7 @@ def confirmation_message(subscription_id):
         "days": subscriptions.CONFIRM_MAX_AGE.days,
     }
     subject, body = _render("confirm", context)
-    return EmailMessage(subject=subject, body=body, to=[subscription.email])
+    return Message(subject=subject, body=body, to=[subscription.email])
 
 
 def _milestone_lines(changes):
@@ -137,7 +123,7 @@ def digest_message(subscription_id, report_ids, more=0, milestones=()):
         **links,
     }
     subject, body = _render("digest", context)
-    return DigestMessage(
+    return Message(
         subject=subject,
         body=body,
         to=[subscription.email],

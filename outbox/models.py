@@ -7,12 +7,13 @@ message and the row recording it sends that message again: delivery is at least 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import models
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from .messages import Message
 
 
 def abandoned_before():
@@ -78,11 +79,11 @@ class OutgoingEmail(models.Model):
         return self.subject or self.key
 
     def message(self):
-        """The EmailMessage to send, in the language of the event."""
+        """The message to send, in the language of the event."""
         with translation.override(self.language):
             if self.builder:
                 return import_string(self.builder)(**self.params)
-            return EmailMessage(subject=self.subject, body=self.body, to=self.to)
+            return Message(subject=self.subject, body=self.body, to=self.to)
 
     def claim(self):
         """Take this message for one attempt unless another attempt has (or it was sent):

@@ -2,6 +2,7 @@
 commits, retried when the mail server fails, and sent once however often its task runs."""
 
 import datetime
+import re
 import smtplib
 
 import pytest
@@ -259,3 +260,33 @@ def test_a_worker_reloading_on_code_changes_still_runs_its_tasks(db_tasks, mailo
     assert email.state == OutgoingEmail.State.SENT
     assert len(mailoutbox) == 1
     assert "--no-reload" in caplog.text
+
+
+def test_every_e_mail_goes_out_with_its_links_whole(
+    client, official_mx, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A link longer than 78 characters is sent as written (8bit), not cut by the soft line
+    breaks of quoted-printable, so it can be followed even where a message is read as it is
+    (the development server prints e-mails to its console)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import OfficialProfile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "oficial-mx@example.org"})
+        user = get_user_model().objects.create_user("nueva", "nueva@example.org")
+        OfficialProfile.objects.create(
+            user=user, member_state=MemberState.objects.get(iso_code="CL")
+        )
+        client.post(
+            reverse("follow:follow"),
+            {"email": "ana@example.org", "what": "state:AR", "frequency": "daily"},
+        )
+    assert len(mailoutbox) == 3
+    for message in mailoutbox:
+        links = re.findall(r"https?://\S+", message.body)
+        assert links and max(len(link) for link in links) > 78, message.subject
+        sent = message.message().as_bytes().decode()  # as the SMTP and console backends
+        assert "quoted-printable" not in sent, message.subject
+        for link in links:
+            assert link in sent, (message.subject, link)
