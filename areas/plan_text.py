@@ -105,8 +105,10 @@ def missing_translations():
             for field in fields:
                 if not getattr(obj, column(field, ORIGINAL)):
                     continue
+                # An indicator, defined in the admin, has no natural key: its number.
+                key = obj.natural_key() if hasattr(obj, "natural_key") else (obj.pk,)
                 missing.extend(
-                    (model._meta.label, obj.natural_key(), field, lang)
+                    (model._meta.label, key, field, lang)
                     for lang in TRANSLATIONS
                     if not getattr(obj, column(field, lang))
                 )

@@ -2,11 +2,14 @@
 
 Values are reported in the officials' workspace and reviewed in the review queue
 (``/review/indicator-values/``), whose transitions keep the current value and the e-mails
-right; the admin only shows them, with their history.
+right; the admin only shows them, with their history. An indicator's title, description and
+unit are edited in every language, as the plan's texts are (``areas.admin.PlanAdmin``).
 """
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from areas.admin import PlanAdmin
 
 from .models import Indicator, IndicatorEvidence, IndicatorStateTarget, IndicatorValue
 
@@ -18,7 +21,7 @@ class IndicatorStateTargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(PlanAdmin):
     list_display = (
         "title",
         "commitment",
