@@ -12,18 +12,39 @@ from decimal import Decimal
 from django.db import transaction
 
 from areas.models import WorkArea
+from areas.plan_text import LANGUAGES, column
 from commitments.models import Commitment, MemberState
 
 from .models import Aggregation, Indicator, IndicatorValue, Kind
 from .services import values as value_service
 
-# (place: commitment reference or area number, title, unit, kind, aggregation,
-#  baseline (value, year), target (value, year), {period: {iso: value}})
+# (place: commitment reference or area number, title, description, unit, kind, aggregation,
+#  baseline (value, year), target (value, year), {period: {iso: value}}). The texts are in
+# Spanish, the original, with the English, Portuguese and French versions a reader of those
+# languages gets (``{lang: text}``), as the plan's texts have them.
 DEMO_INDICATORS = [
     (
         "6.3",
-        "Estados con un programa nacional de vigilancia de la resistencia a los antimicrobianos",
-        "Estados",
+        {
+            "es": "Estados con un programa nacional de vigilancia de la resistencia a los "
+            "antimicrobianos",
+            "en": "States with a national antimicrobial resistance surveillance programme",
+            "pt": "Estados com um programa nacional de vigilância da resistência aos "
+            "antimicrobianos",
+            "fr": "États dotés d’un programme national de surveillance de la résistance aux "
+            "antimicrobiens",
+        },
+        {
+            "es": "Si el Estado cuenta con un programa nacional en funcionamiento para vigilar "
+            "la resistencia a los antimicrobianos (1 sí, 0 no).",
+            "en": "Whether the State has a national programme in operation to monitor "
+            "antimicrobial resistance (1 yes, 0 no).",
+            "pt": "Se o Estado conta com um programa nacional em funcionamento para vigiar a "
+            "resistência aos antimicrobianos (1 sim, 0 não).",
+            "fr": "Si l’État dispose d’un programme national en fonctionnement pour surveiller "
+            "la résistance aux antimicrobiens (1 oui, 0 non).",
+        },
+        {"es": "Estados", "en": "States", "pt": "Estados", "fr": "États"},
         Kind.YES_NO,
         Aggregation.COUNT_YES,
         (14, 2019),
@@ -36,9 +57,26 @@ DEMO_INDICATORS = [
     ),
     (
         "6.2",
-        "Indicadores nacionales de resistencia a los antimicrobianos notificados a la "
-        "plataforma regional",
-        "indicadores",
+        {
+            "es": "Indicadores nacionales de resistencia a los antimicrobianos notificados a la "
+            "plataforma regional",
+            "en": "National antimicrobial resistance indicators reported to the regional platform",
+            "pt": "Indicadores nacionais de resistência aos antimicrobianos notificados à "
+            "plataforma regional",
+            "fr": "Indicateurs nationaux de résistance aux antimicrobiens notifiés à la "
+            "plateforme régionale",
+        },
+        {
+            "es": "Cuántos indicadores nacionales de resistencia a los antimicrobianos notificó "
+            "el Estado a la plataforma regional en el período.",
+            "en": "How many national antimicrobial resistance indicators the State reported to "
+            "the regional platform in the period.",
+            "pt": "Quantos indicadores nacionais de resistência aos antimicrobianos o Estado "
+            "notificou à plataforma regional no período.",
+            "fr": "Combien d’indicateurs nationaux de résistance aux antimicrobiens l’État a "
+            "notifiés à la plateforme régionale au cours de la période.",
+        },
+        {"es": "indicadores", "en": "indicators", "pt": "indicadores", "fr": "indicateurs"},
         Kind.NUMBER,
         Aggregation.SUM,
         (0, 2019),
@@ -50,9 +88,27 @@ DEMO_INDICATORS = [
     ),
     (
         "2.1",
-        "Especialistas nacionales designados a los grupos técnicos de gestión integral del "
-        "riesgo de desastres",
-        "especialistas",
+        {
+            "es": "Especialistas nacionales designados a los grupos técnicos de gestión integral "
+            "del riesgo de desastres",
+            "en": "National specialists appointed to the technical groups on comprehensive "
+            "disaster risk management",
+            "pt": "Especialistas nacionais designados para os grupos técnicos de gestão "
+            "integral do risco de desastres",
+            "fr": "Spécialistes nationaux désignés auprès des groupes techniques de gestion "
+            "intégrale des risques de catastrophe",
+        },
+        {
+            "es": "Cuántos especialistas designó el Estado a los grupos técnicos de gestión "
+            "integral del riesgo de desastres.",
+            "en": "How many specialists the State appointed to the technical groups on "
+            "comprehensive disaster risk management.",
+            "pt": "Quantos especialistas o Estado designou para os grupos técnicos de gestão "
+            "integral do risco de desastres.",
+            "fr": "Combien de spécialistes l’État a désignés auprès des groupes techniques de "
+            "gestion intégrale des risques de catastrophe.",
+        },
+        {"es": "especialistas", "en": "specialists", "pt": "especialistas", "fr": "spécialistes"},
         Kind.NUMBER,
         Aggregation.SUM,
         (0, 2019),
@@ -61,9 +117,31 @@ DEMO_INDICATORS = [
     ),
     (
         12,
-        "Votaciones de la Asamblea General de la ONU en que el Estado acompañó la posición "
-        "común de la CELAC",
-        "% de las votaciones",
+        {
+            "es": "Votaciones de la Asamblea General de la ONU en que el Estado acompañó la "
+            "posición común de la CELAC",
+            "en": "UN General Assembly votes in which the State joined CELAC’s common position",
+            "pt": "Votações da Assembleia Geral da ONU em que o Estado acompanhou a posição "
+            "comum da CELAC",
+            "fr": "Votes de l’Assemblée générale des Nations unies où l’État a rejoint la "
+            "position commune de la CELAC",
+        },
+        {
+            "es": "Parte de las votaciones de la Asamblea General con posición común de la "
+            "CELAC en que el Estado votó con ella.",
+            "en": "The share of the General Assembly votes with a CELAC common position in "
+            "which the State voted with it.",
+            "pt": "Parcela das votações da Assembleia Geral com posição comum da CELAC em que "
+            "o Estado votou com ela.",
+            "fr": "Part des votes de l’Assemblée générale assortis d’une position commune de la "
+            "CELAC où l’État a voté avec elle.",
+        },
+        {
+            "es": "% de las votaciones",
+            "en": "% of the votes",
+            "pt": "% das votações",
+            "fr": "% des votes",
+        },
         Kind.PERCENTAGE,
         Aggregation.MEAN,
         (70, 2019),
@@ -71,6 +149,12 @@ DEMO_INDICATORS = [
         {"2020": {"MX": 92, "AR": 88, "BR": 75, "CO": 81, "CR": 95, "PY": 79, "TT": 84}},
     ),
 ]
+
+
+def versions(field, texts):
+    """``{title_es: …, title_en: …, …}``: every language's version of a demo text, each in
+    its column (the Spanish one is the original, which the field itself keeps)."""
+    return {column(field, lang): texts[lang] for lang in LANGUAGES}
 
 
 @transaction.atomic
@@ -82,9 +166,17 @@ def create_demo_indicators(officials, curator):
         return []
     states = {state.iso_code: state for state in MemberState.objects.all()}
     created = []
-    for order, (place, title, unit, kind, aggregation, baseline, target, series) in enumerate(
-        DEMO_INDICATORS, start=1
-    ):
+    for order, (
+        place,
+        title,
+        description,
+        unit,
+        kind,
+        aggregation,
+        baseline,
+        target,
+        series,
+    ) in enumerate(DEMO_INDICATORS, start=1):
         if isinstance(place, str):
             where = {"commitment": Commitment.objects.get(reference=place)}
         else:
@@ -92,8 +184,9 @@ def create_demo_indicators(officials, curator):
         indicator = Indicator.objects.create(
             **where,
             order=order,
-            title=title,
-            unit=unit,
+            **versions("title", title),
+            **versions("description", description),
+            **versions("unit", unit),
             kind=kind,
             aggregation=aggregation,
             baseline_value=Decimal(baseline[0]),
