@@ -18,6 +18,7 @@ from commitments.services.columns import (
     Column,
     Table,
     names,
+    translations,
 )
 
 from .models import Aggregation, Kind
@@ -74,6 +75,9 @@ INDICATOR = (
         "demo", "boolean", _("Whether it is demonstration data rather than a real indicator."), True
     ),
     Column("url", "uri", _("The indicator's public page."), True),
+    *translations("title", _("The indicator's title")),
+    *translations("description", _("What it measures and how")),
+    *translations("unit", _("What its values count")),
 )
 
 INDICATOR_VALUE = (

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from commitments.services.current import current_plan
 from commitments.services.links import absolute
+from commitments.services.records import spanish, translated
 
 from ..models import Indicator, IndicatorEvidence, IndicatorValue
 from .figures import current_values, figures
@@ -33,9 +34,9 @@ def indicator_record(indicator, figures_of):
         "indicator_id": indicator.pk,
         "reference": indicator.commitment.reference if indicator.commitment_id else None,
         "area_number": indicator.work_area.number,
-        "title": indicator.title,
-        "description": indicator.description or None,
-        "unit": indicator.unit or None,
+        "title": spanish(indicator, "title"),
+        "description": spanish(indicator, "description") or None,
+        "unit": spanish(indicator, "unit") or None,
         "kind": indicator.kind,
         "aggregation": indicator.aggregation,
         "baseline_value": _number(indicator.baseline_value),
@@ -48,6 +49,9 @@ def indicator_record(indicator, figures_of):
         "states_total": latest.total if latest else len(current_plan().states),
         "demo": indicator.is_demo,
         "url": absolute(indicator.get_absolute_url()),
+        **translated("title", indicator, "title"),
+        **translated("description", indicator, "description"),
+        **translated("unit", indicator, "unit"),
     }
 
 
