@@ -6,13 +6,20 @@ transaction that made the change."""
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from areas.plan_text import versions
 from commitments.services.notifications import published, returned, submitted
 
 KIND = "indicator-value"
 
 
+def _title(value):
+    """The indicator's title in the e-mail's language, or the Spanish original while it has
+    no translation (``areas.plan_text.versions``, as the pages choose it)."""
+    return versions(value.indicator, "title")[1]
+
+
 def _describe(value):
-    return f"{value.indicator.title} · {value.member_state.local_name} · {value.period}"
+    return f"{_title(value)} · {value.member_state.local_name} · {value.period}"
 
 
 def value_submitted(value):
@@ -21,7 +28,7 @@ def value_submitted(value):
         value,
         gettext("Indicator value submitted for review: %(value)s") % {"value": _describe(value)},
         gettext("%(state)s submitted a value of the indicator “%(indicator)s”.")
-        % {"state": value.member_state.local_name, "indicator": value.indicator.title},
+        % {"state": value.member_state.local_name, "indicator": _title(value)},
         reverse("workspace:review_indicator_value", args=[value.pk]),
     )
 
@@ -32,7 +39,7 @@ def value_returned(value):
         value,
         gettext("Indicator value returned: %(value)s") % {"value": _describe(value)},
         gettext("A curator returned your value of the indicator “%(indicator)s”.")
-        % {"indicator": value.indicator.title},
+        % {"indicator": _title(value)},
         reverse("workspace:indicator_value", args=[value.pk]),
     )
 
@@ -43,6 +50,6 @@ def value_published(value):
         value,
         gettext("Indicator value published: %(value)s") % {"value": _describe(value)},
         gettext("Your value of the indicator “%(indicator)s” is now public.")
-        % {"indicator": value.indicator.title},
+        % {"indicator": _title(value)},
         value.indicator.get_absolute_url(),
     )
