@@ -547,3 +547,117 @@ def test_the_api_and_the_downloads_give_published_values_only(
     assert ",MX," in csv and ",AR," not in csv
     rows = client.get("/open-data/indicators.json").json()["rows"]
     assert rows[0]["states_reported"] == 1
+
+
+# --- In the reader's language ---------------------------------------------------------------
+
+TITLE_ES = "Estados con un programa nacional de vigilancia"
+TITLE_EN = "States with a national surveillance programme"
+
+
+def spanish_indicator(**fields):
+    """An indicator written as a curator writes it, in Spanish (the ``title`` field sets the
+    active language's version)."""
+    with translation.override("es"):
+        return make_indicator(title=TITLE_ES, **fields)
+
+
+def translated_indicator():
+    return spanish_indicator(
+        title_en=TITLE_EN,
+        title_pt="Estados com um programa nacional de vigilância",
+        title_fr="États dotés d’un programme national de surveillance",
+        description_es="Si el Estado cuenta con el programa.",
+        description_en="Whether the State has the programme.",
+        unit_es="Estados",
+        unit_en="States",
+    )
+
+
+def test_an_indicator_keeps_its_spanish_title_as_the_original(plan):
+    from django.db import connection
+
+    indicator = spanish_indicator(title_en=TITLE_EN)
+    with translation.override("en"):
+        indicator.title = "States with a programme"
+        indicator.save()
+    row = Indicator.objects.filter(pk=indicator.pk).values("title_es", "title_en")[0]
+    assert row == {"title_es": TITLE_ES, "title_en": "States with a programme"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title FROM indicators_indicator WHERE id = %s", [indicator.pk])
+        assert cursor.fetchone()[0] == TITLE_ES
+
+
+def test_the_english_indicator_page_reads_in_english_with_the_spanish_original(client, plan):
+    indicator = translated_indicator()
+    page = client.get(f"/en/indicators/{indicator.pk}/").content.decode()
+    assert f'<h1><span lang="en">{TITLE_EN}</span> <span class="tag-unofficial">' in page
+    assert f'<p lang="es">{TITLE_ES}</p>' in page
+    assert '<span lang="en">Whether the State has the programme.</span>' in page
+    assert '<p lang="es">Si el Estado cuenta con el programa.</p>' in page
+    assert '<span lang="en">States</span> <span class="tag-unofficial">' in page
+    assert page.count('class="translation-notice') == 1
+
+
+def test_the_english_list_of_indicators_reads_in_english(client, plan):
+    translated_indicator()
+    page = client.get("/en/indicators/").content.decode()
+    assert (
+        f'<span lang="en">{TITLE_EN}</span> <span class="tag-unofficial">unofficial translation'
+        f'</span> <span class="plan-original" lang="es">{TITLE_ES}</span>'
+    ) in page
+
+
+def test_the_spanish_indicator_pages_show_only_the_spanish(client, plan):
+    indicator = translated_indicator()
+    for address in (f"/es/indicators/{indicator.pk}/", "/es/indicators/"):
+        page = client.get(address).content.decode()
+        assert f'<span lang="es">{TITLE_ES}</span>' in page
+        assert TITLE_EN not in page
+        assert "tag-unofficial" not in page
+        assert "plan-original" not in page
+
+
+def test_an_indicator_without_a_translation_reads_in_spanish(client, plan):
+    indicator = spanish_indicator()
+    page = client.get(f"/fr/indicators/{indicator.pk}/").content.decode()
+    assert f'<h1><span lang="es">{TITLE_ES}</span></h1>' in page
+    assert f'<p lang="es">{TITLE_ES}</p>' not in page
+
+
+def test_the_commitment_page_lists_its_indicators_in_the_reader_s_language(client, plan):
+    translated_indicator()
+    page = client.get("/en/commitments/2.1/").content.decode()
+    assert f'<span lang="en">{TITLE_EN}</span>' in page
+    assert f'<span class="plan-original" lang="es">{TITLE_ES}</span>' in page
+
+
+def test_the_api_gives_each_language_s_version(client, plan):
+    indicator = translated_indicator()
+    body = client.get(f"/api/v1/indicators/{indicator.pk}/").json()
+    assert body["title"] == TITLE_ES
+    assert body["title_en"] == TITLE_EN
+    assert body["title_pt"] == "Estados com um programa nacional de vigilância"
+    assert body["title_fr"] == "États dotés d’un programme national de surveillance"
+    assert body["description"] == "Si el Estado cuenta con el programa."
+    assert body["description_en"] == "Whether the State has the programme."
+    assert body["description_pt"] is None
+    assert body["unit_en"] == "States"
+
+
+def test_the_open_data_table_gives_each_language_s_version(client, plan):
+    indicator = translated_indicator()
+    rows = client.get("/open-data/indicators.json").json()["rows"]
+    row = next(row for row in rows if row["indicator_id"] == indicator.pk)
+    assert (row["title"], row["title_en"], row["unit_en"]) == (TITLE_ES, TITLE_EN, "States")
+
+
+def test_a_curator_edits_every_language_s_version_in_the_admin(client_of, curator, plan):
+    indicator = translated_indicator()
+    page = client_of(curator).get(reverse("admin:indicators_indicator_change", args=[indicator.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    for field in ("title", "description", "unit"):
+        for lang in ("es", "en", "pt", "fr"):
+            assert f'name="{field}_{lang}"' in text, (field, lang)
+    assert "título (Texto original en español)" in text
