@@ -23,8 +23,7 @@ READ_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
 NAMES = {"CELAC", "PPT", "CSV", "JSON"}
 # Words a language writes as English does, where the page uses them: "Error 404" in
 # Spanish, a "link" in Brazilian Portuguese, the "Pages" of a list and an indicator's
-# "Description" in French, and a
-# state's "No" to a yes-or-no indicator in Spanish.
+# "Description" in French, and a state's "No" to a yes-or-no indicator in Spanish.
 SAME_WORDS = {"es": {"Error", "No"}, "pt": {"link"}, "fr": {"Pages", "Description"}}
 # What is not language once names are set aside: digits, punctuation, symbols, acronyms in
 # capitals (ISO codes, agencies' acronyms) and references such as 13.1.2.
