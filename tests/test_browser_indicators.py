@@ -17,6 +17,7 @@ from tests.test_browser_reporting import log_in
 pytestmark = pytest.mark.browser
 
 TITLE = "Estados con un programa nacional de vigilancia de la resistencia a los antimicrobianos"
+TITLE_EN = "States with a national antimicrobial resistance surveillance programme"
 SCREENSHOTS = Path("/tmp/indicators")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -58,8 +59,10 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
     curator.goto(f"{base}/admin/indicators/indicator/add/")
     commitment = Commitment.objects.get(reference="6.3")
     curator.locator("#id_commitment").select_option(str(commitment.pk))
-    curator.locator("#id_title").fill(TITLE)
-    curator.locator("#id_unit").fill("Estados")
+    # In Spanish, the original, and in English; Portuguese and French are left for later.
+    curator.locator("#id_title_es").fill(TITLE)
+    curator.locator("#id_title_en").fill(TITLE_EN)
+    curator.locator("#id_unit_es").fill("Estados")
     curator.locator("#id_kind").select_option("yes_no")
     curator.locator("#id_aggregation").select_option("count_yes")
     curator.locator("#id_baseline_value").fill("10")
@@ -73,7 +76,8 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
     curator.locator("input[name=_save]").click()
     curator.wait_for_load_state()
     assert not curator.locator(".errorlist").count(), curator.locator("#content").inner_text()
-    indicator = Indicator.objects.get(title=TITLE)
+    indicator = Indicator.objects.get(title_es=TITLE)
+    assert indicator.title_en == TITLE_EN
     assert indicator.state_targets.get().member_state.iso_code == "AR"
     assert indicator.history.count() == 1
 
@@ -124,7 +128,13 @@ def test_curator_defines_official_reports_curator_publishes_public_sees(
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{base}/{language}/indicators/{indicator.pk}/")
-            assert page.locator("h1").inner_text() == TITLE
+            if language == "en":
+                assert page.locator("h1 [lang=en]").inner_text() == TITLE_EN
+                assert page.locator("h1 .tag-unofficial").count() == 1
+                assert page.locator(".plan-original-details p[lang=es]").text_content() == TITLE
+            else:
+                # A Spanish page, or one whose translation is not written yet: the Spanish.
+                assert page.locator("h1").inner_text() == TITLE
             # Named in the page's language ("Argentine" in French): found by its address.
             argentina_row = page.locator("tr", has=page.locator('a[href$="/states/AR/"]'))
             assert state_value in argentina_row.inner_text()
