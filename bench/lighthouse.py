@@ -60,25 +60,31 @@ def seeded_server_env():
     return env
 
 
-def run_lighthouse(url, name):
-    """Lighthouse's JSON report on ``url``, kept as var/lighthouse/NAME.json."""
+def run_lighthouse(url, name, attempts=3):
+    """Lighthouse's JSON report on ``url``, kept as var/lighthouse/NAME.json. A run that ends
+    in one of Lighthouse's own runtime errors (now and then "NO_NAVSTART": the trace of the
+    page load was not recorded) is run again, up to ``attempts`` times in all."""
     output = OUT / f"{name}.json"
-    subprocess.run(  # noqa: S603  (a fixed command on a page of the server started here)
-        [
-            "node",
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--form-factor=mobile",
-            "--output=json",
-            f"--output-path={output}",
-            "--only-categories=" + ",".join(CATEGORIES),
-            "--chrome-flags=--headless=new --no-sandbox",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROME},
-        check=True,
-        timeout=600,
-    )
+    for attempt in range(1, attempts + 1):
+        finished = subprocess.run(  # noqa: S603  (a fixed command on a page of the server started here)
+            [
+                "node",
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--form-factor=mobile",
+                "--output=json",
+                f"--output-path={output}",
+                "--only-categories=" + ",".join(CATEGORIES),
+                "--chrome-flags=--headless=new --no-sandbox",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROME},
+            check=attempt == attempts,
+            timeout=600,
+        )
+        if finished.returncode == 0:
+            break
+        print(f"  {name}: Lighthouse failed (exit {finished.returncode}); running it again")
     return json.loads(output.read_text(encoding="utf-8"))
 
 
