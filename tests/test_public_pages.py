@@ -378,7 +378,7 @@ def test_commitment_timeline_pages_through_long_histories(client, plan):
     [
         ("es", "3 de febrero de 2026"),
         ("en", "Feb. 3, 2026"),
-        ("pt", "3 de Fevereiro de 2026"),
+        ("pt", "3 de fevereiro de 2026"),
         ("fr", "3 février 2026"),
     ],
 )
