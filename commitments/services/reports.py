@@ -405,11 +405,6 @@ def publish(report, by=None, now=None, expected_version=None):
     return publish_item(REPORTS, report, by=by, now=now, expected_version=expected_version)
 
 
-def remove_evidence(evidence, *, by):
-    """Delete one piece of evidence of an editable report; its file goes after the commit."""
-    return remove_item_evidence(REPORTS, evidence, by=by)
-
-
 def _replaced_report(report):
     """The report that ``report``, being published, supersedes: the pair's current one, if
     it ranks below (``superseded_by``). Locks the pair first."""

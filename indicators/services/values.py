@@ -21,7 +21,6 @@ __all__ = [
     "ReviewError",
     "StaleReport",
     "publish",
-    "remove_evidence",
     "return_value",
     "save_value",
     "submit",
@@ -61,11 +60,6 @@ def publish(value, *, by=None, now=None, expected_version=None):
     state × period, replacing (and keeping in ``supersedes``) the one that was. Raises
     ``ReviewError`` when it is not awaiting review any more."""
     return workflow.publish_item(VALUES, value, by=by, now=now, expected_version=expected_version)
-
-
-def remove_evidence(evidence, *, by):
-    """Delete one piece of evidence of an editable value; its file goes after the commit."""
-    return workflow.remove_item_evidence(VALUES, evidence, by=by)
 
 
 def _replaced_value(value):
